@@ -1,0 +1,107 @@
+/* answer: one answer per request line (see answer.h for the wording). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "answer.h"
+#include "linereader.h"
+
+static int
+answer_bh(struct answerer *a, const char *id, size_t idlen, const char *msg)
+{
+	a->counters.bh++;
+	reply_begin(a->out, id, idlen, "BH");
+	reply_kv(a->out, "message", msg, strlen(msg));
+	return reply_end(a->out);
+}
+
+static void
+log_denial(struct answerer *a, const struct request *req, const struct decision *d)
+{
+	struct declog_field f[FIELD_COUNT + 3];
+	size_t n = 0;
+	enum field i;
+
+	if (a->log == NULL)
+		return;
+	f[n++] = (struct declog_field){ "reason", verdict_name(d->verdict),
+	    strlen(verdict_name(d->verdict)) };
+	for (i = 0; i < FIELD_SKIP; i++)
+		f[n++] = (struct declog_field){ field_name(i), req->field[i].p, req->field[i].len };
+	f[n++] = (struct declog_field){ "match", d->match, strlen(d->match) };
+	f[n++] = (struct declog_field){ "data", req->data.p, req->data.len };
+	(void)declog_write(a->log, time(NULL), "deny", f, n);
+}
+
+int
+answer_line(struct answerer *a, char *line, size_t len)
+{
+	struct request req;
+	struct decision d;
+	const char *errstr;
+	char msg[256], logv[400];
+
+	a->counters.requests++;
+	if (request_parse(line, len, &a->spec, &req, &errstr) == -1)
+		return answer_bh(a, req.id, req.idlen, errstr);
+	if (a->list == NULL) {
+		a->counters.failclosed++;
+		a->counters.err++;
+		reply_begin(a->out, req.id, req.idlen, "ERR");
+		reply_kv(a->out, "log", "kpoint-failclosed", strlen("kpoint-failclosed"));
+		reply_kv(a->out, "message", a->failure, strlen(a->failure));
+		return reply_end(a->out);
+	}
+	if (policy_decide(a->list, &req, &d, &errstr) == -1)
+		return answer_bh(a, req.id, req.idlen, errstr);
+
+	switch (d.verdict) {
+	case VERDICT_ALLOW:
+		a->counters.ok++;
+		reply_begin(a->out, req.id, req.idlen, "OK");
+		reply_kv(a->out, "kpoint", "1", 1);
+		snprintf(logv, sizeof logv, "kpoint-allow:%s", d.match);
+		reply_kv(a->out, "log", logv, strlen(logv));
+		return reply_end(a->out);
+	case VERDICT_OTHER:
+		a->counters.err++;
+		reply_begin(a->out, req.id, req.idlen, "ERR");
+		return reply_end(a->out);
+	case VERDICT_DENY_PORT:
+		snprintf(msg, sizeof msg, "kPoint traffic to port %u is not allowed", d.port);
+		break;
+	case VERDICT_DENY_TYPE:
+		snprintf(msg, sizeof msg, "kPoint content type %s is not allowed", d.type);
+		break;
+	case VERDICT_FAIL:
+		snprintf(msg, sizeof msg, "the pattern matcher failed; denied to be safe");
+		break;
+	}
+	a->counters.err++;
+	a->counters.denied[d.verdict]++;
+	log_denial(a, &req, &d);
+	reply_begin(a->out, req.id, req.idlen, "ERR");
+	if (d.verdict != VERDICT_FAIL)
+		reply_kv(a->out, "kpoint", "0", 1);
+	snprintf(logv, sizeof logv, "kpoint-deny:%s", verdict_name(d.verdict));
+	reply_kv(a->out, "log", logv, strlen(logv));
+	reply_kv(a->out, "message", msg, strlen(msg));
+	return reply_end(a->out);
+}
+
+int
+answer_too_long(struct answerer *a, const char *prefix, size_t len)
+{
+	size_t idlen = 0;
+	const char *id = request_peek_id(prefix, len, &idlen);
+	char msg[64];
+
+	a->counters.requests++;
+	/* A prefix that is digits to its end may be a cut ID: echoing it would be a guess. */
+	if (id != NULL && (idlen == len || idlen > REQUEST_ID_MAX))
+		id = NULL;
+	snprintf(msg, sizeof msg, "request line longer than %d bytes", LINE_MAX_BYTES);
+	return answer_bh(a, id, idlen, msg);
+}

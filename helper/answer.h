@@ -1,0 +1,47 @@
+/*
+ * answer: turns one request line into exactly one answer line, plus a decision-log line for a
+ * denied kPoint request, and keeps the counters. Owns the wording of every answer:
+ *   OK kpoint=1 log=kpoint-allow:<entry>                         kPoint, every check passed
+ *   ERR kpoint=0 log=kpoint-deny:<reason> message="..."          kPoint, a check failed
+ *   ERR                                                           not kPoint traffic
+ *   ERR log=kpoint-failclosed message="..."                      no list loaded: nothing passes
+ *   BH message="..."                                              a line that cannot be read
+ */
+#ifndef KP_ANSWER_H
+#define KP_ANSWER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "allowlist.h"
+#include "declog.h"
+#include "policy.h"
+#include "reply.h"
+#include "request.h"
+
+struct counters {
+	uint64_t	requests, ok, err, bh;
+	uint64_t	denied[VERDICT_FAIL + 1];	/* by verdict: port, type, error */
+	uint64_t	failclosed;
+	uint64_t	reloads, reload_failures;
+};
+
+struct answerer {
+	struct fieldspec	 spec;
+	const struct allowlist	*list;		/* NULL: fail closed */
+	const char		*failure;	/* why there is no list, for the answer's message */
+	struct reply		*out;
+	struct declog		*log;		/* NULL: no decision log */
+	struct counters		 counters;
+};
+
+/*
+ * Answer one complete line (modified in place). Returns 0, or -1 if writing the answer failed
+ * (Squid has gone).
+ */
+int answer_line(struct answerer *a, char *line, size_t len);
+
+/* Answer a line that was too long to read, given its first bytes. Returns as answer_line. */
+int answer_too_long(struct answerer *a, const char *prefix, size_t len);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * declog: the decision log, one line per denied kPoint request, for operators to tail and grep:
+ *   2026-11-24T10:15:02Z deny reason=port host=mp001se.kpoint.com port=8080 ip=- type=- ...
+ * Each line is one write(2) on an O_APPEND descriptor, so the children of one helper pool can
+ * share a file without mixing lines. A failed write costs that line, never an answer.
+ */
+#ifndef KP_DECLOG_H
+#define KP_DECLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct declog;
+
+/* Open path for appending (created 0640). Returns NULL (errno set) if it cannot be opened. */
+struct declog *declog_open(const char *path);
+/* declog_close(NULL) is a no-op. */
+void declog_close(struct declog *dl);
+
+struct declog_field {
+	const char	*key;
+	const char	*value;		/* NULL: written as "-" */
+	size_t		 len;
+};
+
+/*
+ * Write "TIME event key=value..." where values are %XX-escaped (space, '%', control and
+ * non-ASCII bytes) so that every line stays one line of words. Returns 0, or -1 if the line was
+ * lost (the failure is counted, and reported on stderr at most once a minute).
+ */
+int declog_write(struct declog *dl, time_t now, const char *event,
+    const struct declog_field *fields, size_t nfields);
+
+/* Lines lost to write errors so far. */
+uint64_t declog_lost(const struct declog *dl);
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * ext_kpoint_acl: Squid external ACL helper that tells kPoint traffic from the rest.
+ * main owns the options, start-up, signal flags, list reloads and the request loop; everything
+ * else lives in its own module. Signals are blocked except inside ppoll(), so a flag can never
+ * be missed and no request is ever cut by one: reloads and exits happen between batches.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "allowlist.h"
+#include "answer.h"
+#include "declog.h"
+#include "linereader.h"
+#include "log.h"
+#include "reply.h"
+#include "request.h"
+#include "xalloc.h"
+
+static volatile sig_atomic_t got_hup, got_term, got_usr1;
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+	errno = saved;
+}
+
+struct state {
+	const char		*config;	/* NULL: the built-in list */
+	struct allowlist	*list;
+	struct stat		 seen;		/* the file as last loaded or tried */
+	bool			 seen_valid;
+	char			 failure[512];
+	time_t			 started;
+	time_t			 last_stat;	/* monotonic seconds */
+	struct answerer		 ans;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE]\n"
+	    "       ext_kpoint_acl --check [-c FILE]\n"
+	    "       ext_kpoint_acl --dump [-c FILE]\n"
+	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
+	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
+	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
+	    "  -l, --log FILE      append one line per denied kPoint request to FILE\n"
+	    "  -d, --debug         debug output on stderr (cache.log)\n"
+	    "      --check         load the list, report every error as FILE:LINE: message,\n"
+	    "                      print a summary, exit 0 if it loads and 1 if not\n"
+	    "      --dump          print the list normalised, one entry per line\n"
+	    "  -h, --help  -V, --version\n");
+}
+
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static void
+describe(const struct allowlist *al, char *buf, size_t size)
+{
+	struct allowlist_counts c;
+
+	allowlist_counts(al, &c);
+	snprintf(buf, size, "%zu hosts, %zu domains, %zu globs, %zu regexes, %zu nets, "
+	    "%zu ports, %zu types", c.hosts, c.domains, c.globs, c.regexes, c.nets, c.ports,
+	    c.types);
+}
+
+/* Entries in a but not in b, both sorted. */
+static size_t
+count_missing(char **a, size_t na, char **b, size_t nb)
+{
+	size_t i = 0, j = 0, missing = 0;
+
+	while (i < na) {
+		int cmp = j < nb ? strcmp(a[i], b[j]) : -1;
+
+		if (cmp < 0) {
+			missing++;
+			i++;
+		} else if (cmp > 0)
+			j++;
+		else {
+			i++;
+			j++;
+		}
+	}
+	return missing;
+}
+
+/*
+ * Load the configured list. Errors go to stderr as FILE:LINE: message; the first one is also
+ * kept in failure for the answers. Returns the list or NULL.
+ */
+static struct allowlist *
+load(struct state *st, size_t *nerrors)
+{
+	struct allowlist *al;
+	char *errtext = NULL;
+	size_t errlen = 0;
+	FILE *errs;
+
+	if (st->config == NULL)
+		return allowlist_builtin();
+	if ((errs = open_memstream(&errtext, &errlen)) == NULL)
+		fatal("open_memstream");
+	al = allowlist_load_file(st->config, errs, nerrors);
+	fclose(errs);
+	if (al == NULL) {
+		fputs(errtext, stderr);
+		fflush(stderr);
+		snprintf(st->failure, sizeof st->failure, "allowlist not loaded: %.*s%s",
+		    (int)strcspn(errtext, "\n"), errtext,
+		    *nerrors > 1 ? " (and more, see cache.log)" : "");
+	}
+	free(errtext);
+	return al;
+}
+
+/* Try to (re)load the list; on failure the list in force stays. */
+static void
+reload(struct state *st, const char *why)
+{
+	struct allowlist *al;
+	size_t nerrors = 0, nold = 0, nnew;
+	char **old = NULL, **new, summary[256];
+
+	if (st->config != NULL && stat(st->config, &st->seen) == 0)
+		st->seen_valid = true;
+	else
+		st->seen_valid = false;
+	al = load(st, &nerrors);
+	if (al == NULL) {
+		st->ans.counters.reload_failures++;
+		if (st->list != NULL)
+			log_warnx("reload (%s) of %s failed with %zu errors; the list loaded before "
+			    "stays in force", why, st->config, nerrors);
+		else
+			log_warnx("%s: %zu errors; answering ERR to every request until it "
+			    "loads", st->config, nerrors);
+		return;
+	}
+	st->ans.counters.reloads++;
+	describe(al, summary, sizeof summary);
+	new = allowlist_lines(al, &nnew);
+	if (st->list != NULL) {
+		old = allowlist_lines(st->list, &nold);
+		log_info("reloaded (%s) %s: %s; %zu entries added, %zu removed", why,
+		    st->config != NULL ? st->config : "built-in list", summary,
+		    count_missing(new, nnew, old, nold), count_missing(old, nold, new, nnew));
+	} else
+		log_info("loaded %s: %s", st->config != NULL ? st->config : "built-in list",
+		    summary);
+	allowlist_lines_free(old, nold);
+	allowlist_lines_free(new, nnew);
+	allowlist_free(st->list);
+	st->list = al;
+	st->ans.list = al;
+}
+
+static time_t
+monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+/* Reload when the file changed; looks at most once a second, never per request. */
+static void
+check_file(struct state *st)
+{
+	struct stat sb;
+	time_t now;
+
+	if (st->config == NULL || (now = monotonic_seconds()) == st->last_stat)
+		return;
+	st->last_stat = now;
+	if (stat(st->config, &sb) == -1) {
+		if (st->seen_valid)
+			log_warn("%s", st->config);	/* keep the list in force */
+		st->seen_valid = false;
+		return;
+	}
+	if (!st->seen_valid || !same_file(&sb, &st->seen))
+		reload(st, "file changed");
+}
+
+static void
+print_counters(struct state *st)
+{
+	const struct counters *c = &st->ans.counters;
+	char line[512];
+
+	snprintf(line, sizeof line, "counters requests=%llu ok=%llu err=%llu bh=%llu "
+	    "deny_port=%llu deny_type=%llu deny_error=%llu failclosed=%llu reloads=%llu "
+	    "reload_failures=%llu uptime=%llds",
+	    (unsigned long long)c->requests, (unsigned long long)c->ok,
+	    (unsigned long long)c->err, (unsigned long long)c->bh,
+	    (unsigned long long)c->denied[VERDICT_DENY_PORT],
+	    (unsigned long long)c->denied[VERDICT_DENY_TYPE],
+	    (unsigned long long)c->denied[VERDICT_FAIL], (unsigned long long)c->failclosed,
+	    (unsigned long long)c->reloads, (unsigned long long)c->reload_failures,
+	    (long long)(time(NULL) - st->started));
+	log_info("%s", line);
+	if (st->ans.log != NULL)
+		(void)declog_write(st->ans.log, time(NULL), line, NULL, 0);
+}
+
+static void
+setup_signals(sigset_t *waitmask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;	/* no SA_RESTART: ppoll returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout shows as EPIPE from write */
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGHUP);
+	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGUSR1);
+}
+
+/* Answer a line and stop quietly if Squid is gone. */
+static void
+answer_or_exit(struct state *st, enum line_status s, char *line, size_t len)
+{
+	int rc;
+
+	if (log_debug_enabled() && s == LINE_OK)
+		log_debug("request: %.*s", (int)len, line);
+	rc = s == LINE_OK ? answer_line(&st->ans, line, len) :
+	    answer_too_long(&st->ans, line, len);
+	if (rc == -1)
+		exit(0);	/* stdout closed: Squid has gone, nobody is left to answer */
+}
+
+static int
+serve(struct state *st)
+{
+	struct linereader *lr = linereader_new(STDIN_FILENO);
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	enum line_status s;
+	sigset_t waitmask;
+	char *line;
+	size_t len;
+	ssize_t n;
+
+	setup_signals(&waitmask);
+	for (;;) {
+		while ((s = linereader_next(lr, &line, &len)) != LINE_NONE)
+			answer_or_exit(st, s, line, len);
+		/* No complete request left: every answer owed goes out now. */
+		if (reply_flush(st->ans.out) == -1)
+			exit(0);
+		if (got_term)
+			break;
+		if (got_hup) {
+			got_hup = 0;
+			reload(st, "SIGHUP");
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			print_counters(st);
+		}
+		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll on stdin");
+		}
+		check_file(st);
+		n = linereader_fill(lr);
+		if (n == 0) {
+			while ((s = linereader_rest(lr, &line, &len)) != LINE_NONE)
+				answer_or_exit(st, s, line, len);
+			break;
+		}
+		if (n == -1 && errno != EINTR && errno != EAGAIN) {
+			/* stdin is gone: the same as end of input */
+			log_warn("read from stdin");
+			break;
+		}
+	}
+	if (reply_flush(st->ans.out) == -1)
+		exit(0);
+	linereader_free(lr);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "fields", required_argument, NULL, 'f' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "dump", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct state st;
+	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr;
+	bool debug = false, check = false, dump = false;
+	char startup_error[256] = "";
+	int ch, rc;
+
+	memset(&st, 0, sizeof st);
+	st.started = time(NULL);
+	while ((ch = getopt_long(argc, argv, "c:f:l:dhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			st.config = optarg;
+			break;
+		case 'f':
+			fields = optarg;
+			break;
+		case 'l':
+			logpath = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'D':
+			dump = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s %s\n", PACKAGE, PACKAGE_VERSION);
+			return 0;
+		default:
+			snprintf(startup_error, sizeof startup_error, "bad command line option "
+			    "(see ext_kpoint_acl --help)");
+			break;
+		}
+	}
+	if (optind < argc && startup_error[0] == '\0')
+		snprintf(startup_error, sizeof startup_error, "unexpected argument '%s'",
+		    argv[optind]);
+	log_init(PACKAGE, debug);
+
+	if (check || dump) {
+		size_t nerrors = 0, i, n;
+		char summary[256], **lines;
+
+		if (startup_error[0] != '\0') {
+			log_warnx("%s", startup_error);
+			return 2;
+		}
+		st.list = st.config != NULL ? allowlist_load_file(st.config, stderr, &nerrors) :
+		    allowlist_builtin();
+		if (st.list == NULL) {
+			fprintf(stderr, "%s: %zu error%s; the list would not be loaded\n",
+			    st.config != NULL ? st.config : "built-in", nerrors,
+			    nerrors == 1 ? "" : "s");
+			return 1;
+		}
+		if (check) {
+			describe(st.list, summary, sizeof summary);
+			printf("%s: OK: %s\n", st.config != NULL ? st.config : "built-in", summary);
+		} else {
+			lines = allowlist_lines(st.list, &n);
+			for (i = 0; i < n; i++)
+				printf("%s\n", lines[i]);
+			allowlist_lines_free(lines, n);
+		}
+		allowlist_free(st.list);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+
+	/*
+	 * Serving. Squid restarts a helper that exits and stops itself when helpers keep dying,
+	 * so a start-up problem is not fatal: the helper serves and fails closed instead.
+	 */
+	st.ans.out = reply_new(STDOUT_FILENO);
+	if (startup_error[0] == '\0' && fieldspec_parse(fields, &st.ans.spec, &errstr) == -1)
+		snprintf(startup_error, sizeof startup_error, "-f %s: %s", fields, errstr);
+	if (startup_error[0] != '\0') {
+		log_warnx("%s; answering ERR to every request", startup_error);
+		snprintf(st.failure, sizeof st.failure, "%s", startup_error);
+		st.ans.failure = st.failure;
+		(void)fieldspec_parse(FIELDS_DEFAULT, &st.ans.spec, &errstr);
+		st.config = NULL;
+	} else {
+		if (logpath != NULL && (st.ans.log = declog_open(logpath)) == NULL)
+			log_warn("decision log %s (continuing without it)", logpath);
+		reload(&st, "start");
+		st.ans.failure = st.failure;
+		st.last_stat = monotonic_seconds();
+	}
+	rc = serve(&st);
+	allowlist_free(st.list);
+	declog_close(st.ans.log);
+	reply_free(st.ans.out);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/* policy: the per-request decision (see policy.h). */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hostname.h"
+#include "policy.h"
+
+const char *
+verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_ALLOW:
+		return "allow";
+	case VERDICT_DENY_PORT:
+		return "port";
+	case VERDICT_DENY_TYPE:
+		return "type";
+	case VERDICT_FAIL:
+		return "error";
+	case VERDICT_OTHER:
+		break;
+	}
+	return "other";
+}
+
+static bool
+match_net(const struct allowlist *al, const struct cidr *addr, struct decision *d)
+{
+	struct cidr hit;
+	char text[CIDR_TEXT_MAX];
+
+	if (!cidrset_match(al->nets, addr, &hit))
+		return false;
+	cidr_format(&hit, text, sizeof text);
+	snprintf(d->match, sizeof d->match, "net:%s", text);
+	return true;
+}
+
+/* Is the request's host on the list? Returns 1, 0, or -1 when a pattern match failed. */
+static int
+match_host(const struct allowlist *al, const struct value *v, struct decision *d)
+{
+	char name[HOSTNAME_MAX + 1];
+	const char *errstr, *pattern;
+	struct hostset_hit hit;
+	enum wildcard_kind kind;
+	struct cidr addr;
+	int n, rc;
+
+	if (v->p == NULL)
+		return 0;
+	/* An IP literal: bare, or IPv6 in brackets as in a URL. */
+	if (v->len > 2 && v->p[0] == '[' && v->p[v->len - 1] == ']') {
+		if (!cidr_parse_addr(v->p + 1, v->len - 2, &addr) || addr.af != 6)
+			return 0;
+		return match_net(al, &addr, d);
+	}
+	if (cidr_parse_addr(v->p, v->len, &addr))
+		return match_net(al, &addr, d);
+	/* Not a valid host name (a port glued on, '%', empty labels...): not on any list. */
+	if ((n = hostname_normalize(v->p, v->len, 0, name, &errstr)) == -1)
+		return 0;
+	if (hostset_match(al->names, name, (size_t)n, &hit)) {
+		if (hit.exact)
+			snprintf(d->match, sizeof d->match, "%s%s",
+			    hit.flags & HS_SUBDOMAINS ? "." : "", hit.name);
+		else
+			snprintf(d->match, sizeof d->match, "%s%s",
+			    hit.flags & HS_EXACT ? "." : "*.", hit.name);
+		return 1;
+	}
+	rc = wildcard_match(al->patterns, name, (size_t)n, &pattern, &kind);
+	if (rc == 1)
+		snprintf(d->match, sizeof d->match, "%s%s", kind == WILDCARD_REGEX ? "regex:" : "",
+		    pattern);
+	return rc;
+}
+
+static int
+parse_port(const struct value *v, unsigned *port)
+{
+	size_t i;
+	unsigned p = 0;
+
+	if (v->len == 0 || v->len > 5 || v->p[0] == '0')
+		return -1;
+	for (i = 0; i < v->len; i++) {
+		if (v->p[i] < '0' || v->p[i] > '9')
+			return -1;
+		p = p * 10 + (unsigned)(v->p[i] - '0');
+	}
+	if (p > 65535)
+		return -1;
+	*port = p;
+	return 0;
+}
+
+/* Lower-case the media type of a Content-Type value, without parameters or white space. */
+static void
+normalize_type(const struct value *v, char *out, size_t size)
+{
+	size_t i = 0, o = 0, end = v->len;
+
+	for (i = 0; i < v->len; i++)
+		if (v->p[i] == ';') {
+			end = i;
+			break;
+		}
+	for (i = 0; i < end && (v->p[i] == ' ' || v->p[i] == '\t'); i++)
+		;
+	while (end > i && (v->p[end - 1] == ' ' || v->p[end - 1] == '\t'))
+		end--;
+	if (end - i >= size) {	/* longer than any listed type: keep it unmatched, not cut */
+		snprintf(out, size, "(too long)");
+		return;
+	}
+	for (; i < end; i++) {
+		char c = v->p[i];
+
+		if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f) {
+			/* a NUL or control byte must not cut the type short into a listed one */
+			snprintf(out, size, "(invalid)");
+			return;
+		}
+		out[o++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	out[o] = '\0';
+}
+
+int
+policy_decide(const struct allowlist *al, const struct request *req, struct decision *d,
+    const char **errstr)
+{
+	const struct value *port = &req->field[FIELD_PORT], *ip = &req->field[FIELD_IP];
+	const struct value *type = &req->field[FIELD_TYPE];
+	struct cidr addr;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	/* Validate what Squid always sends well-formed before deciding anything. */
+	if (port->p != NULL && parse_port(port, &d->port) == -1) {
+		*errstr = "port is not a number 1-65535";
+		return -1;
+	}
+	if (ip->p != NULL && !cidr_parse_addr(ip->p, ip->len, &addr)) {
+		*errstr = "ip is not an IPv4 or IPv6 address";
+		return -1;
+	}
+	if (type->p != NULL)
+		normalize_type(type, d->type, sizeof d->type);
+
+	rc = match_host(al, &req->field[FIELD_HOST], d);
+	if (rc == -1) {
+		d->verdict = VERDICT_FAIL;
+		return 0;
+	}
+	if (rc == 0 && !(ip->p != NULL && match_net(al, &addr, d))) {
+		d->verdict = VERDICT_OTHER;
+		return 0;
+	}
+	if (port->p != NULL && !allowlist_has_port(al, d->port))
+		d->verdict = VERDICT_DENY_PORT;
+	else if (type->p != NULL && !allowlist_has_type(al, d->type, strlen(d->type)))
+		d->verdict = VERDICT_DENY_TYPE;
+	else
+		d->verdict = VERDICT_ALLOW;
+	return 0;
+}

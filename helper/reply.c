@@ -1,0 +1,134 @@
+/* reply: buffered answers on stdout (see reply.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reply.h"
+#include "xalloc.h"
+
+/* Write out once this much has piled up, even before the batch ends. */
+#define REPLY_HIGH_WATER	(64 * 1024)
+
+struct reply {
+	int	 fd;
+	char	*buf;
+	size_t	 len, cap;
+};
+
+struct reply *
+reply_new(int fd)
+{
+	struct reply *r = xcalloc(1, sizeof *r);
+
+	r->fd = fd;
+	r->cap = REPLY_HIGH_WATER + 4096;
+	r->buf = xmalloc(r->cap);
+	return r;
+}
+
+void
+reply_free(struct reply *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+static void
+reserve(struct reply *r, size_t n)
+{
+	if (r->cap - r->len >= n)
+		return;
+	while (r->cap - r->len < n)
+		r->cap *= 2;
+	r->buf = xreallocarray(r->buf, r->cap, 1);
+}
+
+static void
+put(struct reply *r, const char *s, size_t n)
+{
+	reserve(r, n);
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+void
+reply_begin(struct reply *r, const char *id, size_t idlen, const char *result)
+{
+	if (id != NULL) {
+		put(r, id, idlen);
+		put(r, " ", 1);
+	}
+	put(r, result, strlen(result));
+}
+
+static bool
+is_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("._:/*+,@-", c) != NULL);
+}
+
+void
+reply_kv(struct reply *r, const char *key, const char *value, size_t len)
+{
+	size_t i;
+	bool plain = len > 0;
+
+	for (i = 0; i < len && plain; i++)
+		plain = is_plain((unsigned char)value[i]);
+	put(r, " ", 1);
+	put(r, key, strlen(key));
+	put(r, "=", 1);
+	if (plain) {
+		put(r, value, len);
+		return;
+	}
+	reserve(r, 2 * len + 2);
+	r->buf[r->len++] = '"';
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c == '"' || c == '\\')
+			r->buf[r->len++] = '\\';
+		r->buf[r->len++] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	r->buf[r->len++] = '"';
+}
+
+int
+reply_end(struct reply *r)
+{
+	put(r, "\n", 1);
+	return r->len >= REPLY_HIGH_WATER ? reply_flush(r) : 0;
+}
+
+int
+reply_flush(struct reply *r)
+{
+	size_t off = 0;
+
+	while (off < r->len) {
+		ssize_t n = write(r->fd, r->buf + off, r->len - off);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	r->len = 0;
+	return 0;
+}
+
+size_t
+reply_pending(const struct reply *r)
+{
+	return r->len;
+}

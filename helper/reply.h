@@ -1,0 +1,32 @@
+/*
+ * reply: the only writer of stdout. Answers are assembled in a buffer and written in batches:
+ * the caller flushes when no complete request is left to read, so no answer waits for input.
+ */
+#ifndef KP_REPLY_H
+#define KP_REPLY_H
+
+#include <stddef.h>
+
+struct reply;
+
+/* A buffer writing to fd. */
+struct reply *reply_new(int fd);
+/* reply_free(NULL) is a no-op; it does not flush. */
+void reply_free(struct reply *r);
+
+/* Start an answer: "[id ]result" (result is OK, ERR or BH). */
+void reply_begin(struct reply *r, const char *id, size_t idlen, const char *result);
+/*
+ * Append " key=value". The value is written bare when it is plain, otherwise in double quotes
+ * with '"' and '\' escaped and control or non-ASCII bytes shown as '?'.
+ */
+void reply_kv(struct reply *r, const char *key, const char *value, size_t len);
+/* End the answer with '\n'. Returns 0, or -1 if a write failed (errno set). */
+int reply_end(struct reply *r);
+
+/* Write everything buffered. Returns 0, or -1 on a write error (errno set; EPIPE: Squid left). */
+int reply_flush(struct reply *r);
+/* Bytes waiting to be written. */
+size_t reply_pending(const struct reply *r);
+
+#endif

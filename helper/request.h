@@ -1,0 +1,71 @@
+/*
+ * request: one line from Squid, split into its channel-ID, the declared fields (in the order of
+ * the external_acl_type FORMAT) and the acl's own arguments (%DATA), which follow the fields and
+ * are never read as fields. Field values borrow from the line, which is modified in place: they
+ * stay valid until the line buffer is reused.
+ */
+#ifndef KP_REQUEST_H
+#define KP_REQUEST_H
+
+#include <stddef.h>
+
+enum field {
+	FIELD_HOST,	/* %DST (%>rd) */
+	FIELD_PORT,	/* %PORT (%>rP) */
+	FIELD_IP,	/* %<a: the server address, known once Squid has connected */
+	FIELD_TYPE,	/* %<h{Content-Type} */
+	FIELD_METHOD,	/* %METHOD */
+	FIELD_PATH,	/* %PATH */
+	FIELD_SKIP,	/* a FORMAT token the helper does not use */
+	FIELD_COUNT
+};
+
+#define FIELDS_MAX	16
+#define FIELDS_DEFAULT	"host,port,ip,type"
+
+struct fieldspec {
+	enum field	order[FIELDS_MAX];
+	size_t		n;
+};
+
+/*
+ * Parse a comma-separated list of field names (host, port, ip, type, method, path, skip).
+ * Returns 0, or -1 with *errstr set to a static message.
+ */
+int fieldspec_parse(const char *list, struct fieldspec *spec, const char **errstr);
+const char *field_name(enum field f);
+
+struct value {
+	const char	*p;	/* NULL: not sent, or sent as "-" (unknown) */
+	size_t		 len;
+};
+
+struct request {
+	const char	*id;	/* the channel-ID as sent, or NULL (concurrency=0) */
+	size_t		 idlen;
+	struct value	 field[FIELD_COUNT];
+	struct value	 data;	/* the acl arguments, as sent; p is NULL if there are none */
+};
+
+/* Longest channel-ID accepted: Squid counts them in 64 bits (20 decimal digits). */
+#define REQUEST_ID_MAX	20
+
+/*
+ * Split line (len bytes, no '\n'; a trailing '\r' and spaces are ignored) into *req. A leading
+ * token of decimal digits is a channel-ID. The content type is %XX-decoded; other values stay
+ * as sent. Returns 0, or -1 with *errstr set to a static message when the line cannot be read
+ * (the answer is then BH); req->id is set in both cases when the line starts with one.
+ */
+int request_parse(char *line, size_t len, const struct fieldspec *spec, struct request *req,
+    const char **errstr);
+
+/*
+ * The channel-ID at the start of text, if any: sets *idlen and returns text, or returns NULL.
+ * Used for lines too long to parse, whose answer must still carry their ID.
+ */
+const char *request_peek_id(const char *text, size_t len, size_t *idlen);
+
+/* Decode %XX escapes in place; a '%' not followed by two hex digits stays as it is. */
+size_t pct_decode(char *s, size_t len);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * wildcard: globs and regexes in PCRE2 batches (see wildcard.h). A batch is one alternation
+ *   (?:(*MARK:i)alt_i\E)|... so one match call tries many entries and the mark names the
+ * entry that matched. \E closes a \Q the entry left open. A regex with back-references or
+ * backtracking verbs gets a batch of its own, since renumbered groups or a (*MARK) would change
+ * what it means inside an alternation; a batch that fails to compile is split into single
+ * entries.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wildcard.h"
+#include "xalloc.h"
+
+#define BATCH_ENTRIES	128
+#define BATCH_BYTES	(16 * 1024)
+
+struct entry {
+	char			*text;		/* as written in the list */
+	char			*source;	/* the PCRE2 source for this entry */
+	enum wildcard_kind	 kind;
+	bool			 alone;		/* must not share a batch */
+};
+
+struct batch {
+	pcre2_code		*code;
+	pcre2_match_data	*md;
+	size_t			 first;		/* index of its first entry */
+	size_t			 n;
+};
+
+struct wildcard {
+	struct entry	*entries;
+	size_t		 nentries, capentries;
+	struct batch	*batches;
+	size_t		 nbatches, capbatches;
+};
+
+struct wildcard *
+wildcard_new(void)
+{
+	return xcalloc(1, sizeof(struct wildcard));
+}
+
+static void
+free_batches(struct wildcard *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nbatches; i++) {
+		pcre2_match_data_free(w->batches[i].md);
+		pcre2_code_free(w->batches[i].code);
+	}
+	free(w->batches);
+	w->batches = NULL;
+	w->nbatches = w->capbatches = 0;
+}
+
+void
+wildcard_free(struct wildcard *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	free_batches(w);
+	for (i = 0; i < w->nentries; i++) {
+		free(w->entries[i].text);
+		free(w->entries[i].source);
+	}
+	free(w->entries);
+	free(w);
+}
+
+static void
+add_entry(struct wildcard *w, const char *text, char *source, enum wildcard_kind kind,
+    bool alone)
+{
+	struct entry *e;
+
+	if (w->nentries == w->capentries) {
+		w->capentries = w->capentries ? w->capentries * 2 : 16;
+		w->entries = xreallocarray(w->entries, w->capentries, sizeof *w->entries);
+	}
+	e = &w->entries[w->nentries++];
+	e->text = xstrdup(text);
+	e->source = source;
+	e->kind = kind;
+	e->alone = alone;
+}
+
+int
+wildcard_add_glob(struct wildcard *w, const char *glob, const char **errstr)
+{
+	size_t n = strlen(glob), i;
+	char *src, *p;
+
+	if (n == 0) {
+		*errstr = "empty pattern";
+		return -1;
+	}
+	/* Worst case: every byte becomes "\." or ".*"; plus "^" "\z" and the NUL. */
+	src = p = xmalloc(2 * n + 4);
+	*p++ = '^';
+	for (i = 0; i < n; i++) {
+		char c = glob[i];
+
+		if (c == '*') {
+			*p++ = '.';
+			*p++ = '*';
+		} else if (c == '.') {
+			*p++ = '\\';
+			*p++ = '.';
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '_') {
+			*p++ = c;
+		} else {
+			free(src);
+			*errstr = "a host pattern may hold only a-z 0-9 - _ . and *";
+			return -1;
+		}
+	}
+	*p++ = '\\';
+	*p++ = 'z';
+	*p = '\0';
+	add_entry(w, glob, src, WILDCARD_GLOB, false);
+	return 0;
+}
+
+static pcre2_code *
+compile(const char *src, size_t len, char *errbuf, size_t errsize)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+
+	code = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_CASELESS | PCRE2_DOLLAR_ENDONLY,
+	    &errcode, &erroff, NULL);
+	if (code == NULL && errbuf != NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		snprintf(errbuf, errsize, "%s at offset %zu", (char *)msg, (size_t)erroff);
+	}
+	return code;
+}
+
+int
+wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errsize)
+{
+	pcre2_code *code = compile(re, strlen(re), errbuf, errsize);
+	uint32_t backrefs = 0;
+	bool alone;
+
+	if (code == NULL)
+		return -1;
+	if (pcre2_pattern_info(code, PCRE2_INFO_BACKREFMAX, &backrefs) != 0)
+		backrefs = 1;
+	pcre2_code_free(code);
+	alone = backrefs > 0 || strstr(re, "(*") != NULL;
+	add_entry(w, re, xstrdup(re), WILDCARD_REGEX, alone);
+	return 0;
+}
+
+/* Compile entries [first, first + n) of one kind as one batch. Returns 0 or -1. */
+static int
+compile_batch(struct wildcard *w, size_t first, size_t n, char *errbuf, size_t errsize)
+{
+	size_t i, len = 0, cap = 16;
+	char *src, *p;
+	struct batch *b;
+	pcre2_code *code;
+
+	for (i = first; i < first + n; i++)
+		cap += strlen(w->entries[i].source) + 40;
+	src = p = xmalloc(cap);
+	p += sprintf(p, "(?:");
+	for (i = first; i < first + n; i++)
+		p += sprintf(p, "%s(*MARK:%zu)%s\\E)", i == first ? "(?:" : "|(?:", i,
+		    w->entries[i].source);
+	p += sprintf(p, ")");
+	len = (size_t)(p - src);
+	code = compile(src, len, errbuf, errsize);
+	free(src);
+	if (code == NULL)
+		return -1;
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);	/* the interpreter is the fallback */
+	if (w->nbatches == w->capbatches) {
+		w->capbatches = w->capbatches ? w->capbatches * 2 : 4;
+		w->batches = xreallocarray(w->batches, w->capbatches, sizeof *w->batches);
+	}
+	b = &w->batches[w->nbatches++];
+	b->code = code;
+	b->md = pcre2_match_data_create_from_pattern(code, NULL);
+	if (b->md == NULL)
+		abort();	/* out of memory inside PCRE2: treated like xmalloc's failure */
+	b->first = first;
+	b->n = n;
+	return 0;
+}
+
+int
+wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
+{
+	size_t i = 0, j, k = 0;
+	struct entry *sorted;
+
+	free_batches(w);
+	/* Globs first, then regexes, each in the order added: batches hold one kind only. */
+	sorted = xreallocarray(NULL, w->nentries, sizeof *sorted);
+	for (j = 0; j < w->nentries; j++)
+		if (w->entries[j].kind == WILDCARD_GLOB)
+			sorted[k++] = w->entries[j];
+	for (j = 0; j < w->nentries; j++)
+		if (w->entries[j].kind == WILDCARD_REGEX)
+			sorted[k++] = w->entries[j];
+	free(w->entries);
+	w->entries = sorted;
+	w->capentries = w->nentries;
+	while (i < w->nentries) {
+		size_t n = 1, bytes = strlen(w->entries[i].source);
+
+		if (!w->entries[i].alone) {
+			while (i + n < w->nentries && n < BATCH_ENTRIES) {
+				const struct entry *e = &w->entries[i + n];
+
+				if (e->alone || e->kind != w->entries[i].kind ||
+				    bytes + strlen(e->source) > BATCH_BYTES)
+					break;
+				bytes += strlen(e->source);
+				n++;
+			}
+		}
+		if (compile_batch(w, i, n, errbuf, errsize) == -1) {
+			if (n == 1)
+				return -1;
+			for (j = i; j < i + n; j++)
+				if (compile_batch(w, j, 1, errbuf, errsize) == -1)
+					return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+int
+wildcard_match(const struct wildcard *w, const char *host, size_t len,
+    const char **pattern, enum wildcard_kind *kind)
+{
+	size_t i;
+
+	for (i = 0; i < w->nbatches; i++) {
+		const struct batch *b = &w->batches[i];
+		uint32_t opts = w->entries[b->first].kind == WILDCARD_GLOB ? PCRE2_ANCHORED : 0;
+		const char *mark;
+		size_t idx;
+		int rc;
+
+		rc = pcre2_match(b->code, (PCRE2_SPTR)host, len, 0, opts, b->md, NULL);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0)
+			return -1;
+		/* The mark names the entry; a missing one (a verb inside a lone regex) is that entry. */
+		mark = (const char *)pcre2_get_mark(b->md);
+		idx = b->first;
+		if (mark != NULL && b->n > 1) {
+			char *end;
+			unsigned long v = strtoul(mark, &end, 10);
+
+			if (*end == '\0' && v >= b->first && v < b->first + b->n)
+				idx = v;
+		}
+		*pattern = w->entries[idx].text;
+		*kind = w->entries[idx].kind;
+		return 1;
+	}
+	return 0;
+}
+
+size_t
+wildcard_count(const struct wildcard *w, enum wildcard_kind kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->nentries; i++)
+		if (w->entries[i].kind == kind)
+			n++;
+	return n;
+}
+
+bool
+wildcard_next(const struct wildcard *w, size_t *cursor, const char **pattern,
+    enum wildcard_kind *kind)
+{
+	if (*cursor >= w->nentries)
+		return false;
+	*pattern = w->entries[*cursor].text;
+	*kind = w->entries[*cursor].kind;
+	(*cursor)++;
+	return true;
+}

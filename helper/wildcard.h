@@ -1,0 +1,48 @@
+/*
+ * wildcard: host globs ("mp*se.kpoint.com", '*' = any run of characters) and PCRE2 regexes,
+ * compiled once into a few PCRE2 alternations (JIT where available). Globs must match the whole
+ * host; regexes are searched in it, as Squid's dstdom_regex does (anchor them yourself).
+ * Patterns are copied; the text returned by wildcard_match stays valid until wildcard_free.
+ */
+#ifndef KP_WILDCARD_H
+#define KP_WILDCARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum wildcard_kind { WILDCARD_GLOB, WILDCARD_REGEX };
+
+struct wildcard;
+
+struct wildcard *wildcard_new(void);
+/* wildcard_free(NULL) is a no-op. */
+void wildcard_free(struct wildcard *w);
+
+/*
+ * Add a glob: lower-case host characters and '*'. Returns 0, or -1 with *errstr set to a
+ * static message. Takes effect at wildcard_compile.
+ */
+int wildcard_add_glob(struct wildcard *w, const char *glob, const char **errstr);
+
+/*
+ * Add a regex after checking that it compiles on its own. Returns 0, or -1 with PCRE2's
+ * message in errbuf. Takes effect at wildcard_compile.
+ */
+int wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errsize);
+
+/* Compile everything added. Returns 0, or -1 with a message in errbuf. */
+int wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize);
+
+/*
+ * Search host (lower-case). Returns 1 on a match with *pattern set to the entry's text, 0 when
+ * nothing matches, -1 when PCRE2 reports an error (callers must treat that as no match).
+ */
+int wildcard_match(const struct wildcard *w, const char *host, size_t len,
+    const char **pattern, enum wildcard_kind *kind);
+
+size_t wildcard_count(const struct wildcard *w, enum wildcard_kind kind);
+/* Iterate in the order added: start with *cursor = 0; false at the end. */
+bool wildcard_next(const struct wildcard *w, size_t *cursor, const char **pattern,
+    enum wildcard_kind *kind);
+
+#endif
