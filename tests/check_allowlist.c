@@ -1,0 +1,219 @@
+/*
+ * Unit tests for allowlist: every directive's meaning, the exact FILE:LINE: messages for bad
+ * lines, whole-file rejection, the built-in list, and the normalised dump.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "allowlist.h"
+#include "check_main.h"
+
+/* Load text; errors are returned in *errs (caller frees). */
+static struct allowlist *
+load_text(const char *text, char **errs, size_t *nerrors)
+{
+	FILE *in = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	size_t errlen;
+	FILE *e = open_memstream(errs, &errlen);
+	struct allowlist *al;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(e);
+	al = allowlist_read(in, "t.conf", e, nerrors);
+	fclose(in);
+	fclose(e);
+	return al;
+}
+
+static const struct {
+	const char	*text;
+	const char	*errors;	/* exactly what the loader must print */
+} bad_cases[] = {
+	{ "bogus x\n", "t.conf:1: unknown directive 'bogus' (expected host, domain, regex, net, "
+	  "port or type)\n" },
+	{ "# ok\n\nhost\n", "t.conf:3: 'host' needs at least one value\n" },
+	{ "host a..b\n", "t.conf:1: host 'a..b': empty label in host name\n" },
+	{ "host *.a.com\n", "t.conf:1: host '*.a.com': '*' is not allowed here; use 'domain "
+	  "*.a.com'\n" },
+	{ "host a.com:443\n", "t.conf:1: host 'a.com:443': host name contains ':' (a port or an "
+	  "IPv6 address?)\n" },
+	{ "domain *\n", "t.conf:1: domain '*': this pattern matches every host\n" },
+	{ "domain .*.a.com\n", "t.conf:1: domain '.*.a.com': a leading '.' or '*.' cannot be "
+	  "combined with another '*'\n" },
+	{ "domain ..a.com\n", "t.conf:1: domain '..a.com': empty label in host name\n" },
+	{ "regex (x\n", "t.conf:1: regex '(x': missing closing parenthesis at offset 2\n" },
+	{ "net 10.0.0.1/8\n", "t.conf:1: net '10.0.0.1/8': address has bits set past the prefix "
+	  "length\n" },
+	{ "net 300.1.1.1\n", "t.conf:1: net '300.1.1.1': not an IPv4 or IPv6 address\n" },
+	{ "port 0\n", "t.conf:1: port '0': not a port number 1-65535 or a range N-M\n" },
+	{ "port 65536\n", "t.conf:1: port '65536': not a port number 1-65535 or a range N-M\n" },
+	{ "port 90-80\n", "t.conf:1: port '90-80': range ends before it starts\n" },
+	{ "port http\n", "t.conf:1: port 'http': not a port number 1-65535 or a range N-M\n" },
+	{ "type video\n", "t.conf:1: type 'video': not a content type (type/subtype or type/*)\n" },
+	{ "type */mp4\n", "t.conf:1: type '*/mp4': not a content type (type/subtype or type/*)\n" },
+	{ "type a/b c/d;x=1\n", "t.conf:1: type 'c/d;x=1': not a content type (type/subtype or "
+	  "type/*)\n" },
+	/* every bad value is reported, on its own line, and good lines do not hide them */
+	{ "port 80 x 443 y\nhost ok.com\nnet 1.2.3.4/40\n",
+	  "t.conf:1: port 'x': not a port number 1-65535 or a range N-M\n"
+	  "t.conf:1: port 'y': not a port number 1-65535 or a range N-M\n"
+	  "t.conf:3: net '1.2.3.4/40': prefix length is not a number in range\n" },
+};
+
+START_TEST(bad_lines)
+{
+	char *errs = NULL;
+	size_t nerrors = 0;
+	struct allowlist *al = load_text(bad_cases[_i].text, &errs, &nerrors);
+
+	ck_assert_msg(al == NULL, "bad file accepted: %s", bad_cases[_i].text);
+	ck_assert_str_eq(errs, bad_cases[_i].errors);
+	ck_assert_uint_ge(nerrors, 1);
+	free(errs);
+}
+END_TEST
+
+START_TEST(nul_byte)
+{
+	static const char text[] = "host a.com\nhost b\0c.com\n";
+	FILE *in = fmemopen((void *)(uintptr_t)text, sizeof text - 1, "r");
+	char *errs = NULL;
+	size_t errlen, nerrors;
+	FILE *e = open_memstream(&errs, &errlen);
+
+	ck_assert_ptr_null(allowlist_read(in, "t.conf", e, &nerrors));
+	fclose(in);
+	fclose(e);
+	ck_assert_str_eq(errs, "t.conf:2: NUL byte in line\n");
+	free(errs);
+}
+END_TEST
+
+START_TEST(directives)
+{
+	char *errs = NULL;
+	size_t nerrors = 99;
+	struct allowlist *al = load_text(
+	    "# comment line\n"
+	    "host Exact.Example.COM. other.example  # trailing comment\n"
+	    "domain .dot.example *.star.example plain.example mp*se.glob.example\n"
+	    "regex ^r[0-9]+\\.re\\.example$\n"
+	    "net 192.0.2.0/24 2001:db8::/32 198.51.100.7\n"
+	    "port 80 1000-1002\r\n"
+	    "\ttype Video/MP4 audio/*\n", &errs, &nerrors);
+	struct allowlist_counts c;
+
+	ck_assert_msg(al != NULL, "errors: %s", errs);
+	ck_assert_uint_eq(nerrors, 0);
+	allowlist_counts(al, &c);
+	ck_assert_uint_eq(c.hosts, 3);		/* two hosts + plain.example */
+	ck_assert_uint_eq(c.domains, 2);
+	ck_assert_uint_eq(c.globs, 1);
+	ck_assert_uint_eq(c.regexes, 1);
+	ck_assert_uint_eq(c.nets, 3);
+	ck_assert_uint_eq(c.ports, 4);
+	ck_assert_uint_eq(c.types, 2);
+	ck_assert(allowlist_has_port(al, 80));
+	ck_assert(allowlist_has_port(al, 1001));
+	ck_assert(!allowlist_has_port(al, 1003));
+	ck_assert(!allowlist_has_port(al, 443));
+	ck_assert(allowlist_has_type(al, "video/mp4", 9));
+	ck_assert(allowlist_has_type(al, "audio/anything", 14));
+	ck_assert(!allowlist_has_type(al, "video/webm", 10));
+	ck_assert(!allowlist_has_type(al, "audio", 5));
+	ck_assert_uint_eq(hostset_get(al->names, "exact.example.com", 17), HS_EXACT);
+	allowlist_free(al);
+	free(errs);
+}
+END_TEST
+
+START_TEST(dump_is_normalised)
+{
+	char *errs = NULL;
+	size_t n, i;
+	struct allowlist *al = load_text(
+	    "host B.example a.example\nhost *.x.example\n", &errs, NULL);
+	char **lines;
+
+	ck_assert_ptr_null(al);		/* '*' in host */
+	free(errs);
+	errs = NULL;
+	al = load_text("port 443 80 81 82\nhost B.example a.example\ndomain .c.example\n"
+	    "type audio/*\nnet 10.0.0.0/8\ndomain *.d.example\n", &errs, NULL);
+	ck_assert_ptr_nonnull(al);
+	lines = allowlist_lines(al, &n);
+	{
+		static const char *const want[] = {
+			"domain *.d.example", "domain .c.example", "host a.example",
+			"host b.example", "net 10.0.0.0/8", "port 443", "port 80-82",
+			"type audio/*",
+		};
+
+		ck_assert_uint_eq(n, sizeof want / sizeof want[0]);
+		for (i = 0; i < n; i++)
+			ck_assert_str_eq(lines[i], want[i]);
+	}
+	allowlist_lines_free(lines, n);
+	allowlist_free(al);
+	free(errs);
+}
+END_TEST
+
+START_TEST(builtin_matches_guide)
+{
+	struct allowlist *al = allowlist_builtin();
+	struct allowlist_counts c;
+
+	ck_assert_ptr_nonnull(al);
+	allowlist_counts(al, &c);
+	ck_assert_uint_eq(c.hosts, 15);
+	ck_assert_uint_eq(c.nets, 15);
+	ck_assert_uint_eq(c.domains, 2);
+	ck_assert_uint_eq(c.ports, 4);
+	ck_assert(allowlist_has_port(al, 80) && allowlist_has_port(al, 443) &&
+	    allowlist_has_port(al, 1935) && allowlist_has_port(al, 5222));
+	ck_assert(allowlist_has_type(al, "video/mp4", 9));
+	ck_assert(allowlist_has_type(al, "audio/mpeg", 10));
+	ck_assert(allowlist_has_type(al, "audio/mp4", 9));
+	ck_assert(allowlist_has_type(al, "video/x-flv", 11));
+	ck_assert(allowlist_has_type(al, "application/x-shockwave-flash", 29));
+	ck_assert(!allowlist_has_type(al, "text/html", 9));
+	allowlist_free(al);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	char *errs = NULL;
+	size_t errlen, nerrors = 0;
+	FILE *e = open_memstream(&errs, &errlen);
+
+	ck_assert_ptr_null(allowlist_load_file("/nonexistent/kpoint.conf", e, &nerrors));
+	fclose(e);
+	ck_assert_str_eq(errs, "/nonexistent/kpoint.conf: cannot open: No such file or "
+	    "directory\n");
+	ck_assert_uint_eq(nerrors, 1);
+	free(errs);
+	allowlist_free(NULL);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("allowlist");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, bad_lines, 0, sizeof bad_cases / sizeof bad_cases[0]);
+	tcase_add_test(tc, nul_byte);
+	tcase_add_test(tc, directives);
+	tcase_add_test(tc, dump_is_normalised);
+	tcase_add_test(tc, builtin_matches_guide);
+	tcase_add_test(tc, missing_file);
+	suite_add_tcase(s, tc);
+	return s;
+}

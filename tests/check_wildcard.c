@@ -1,0 +1,118 @@
+/* Unit tests for wildcard: globs, regexes, batches, the entry a match reports, bad patterns. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "wildcard.h"
+
+static int
+wmatch(const struct wildcard *w, const char *host, const char **pat)
+{
+	enum wildcard_kind kind;
+
+	return wildcard_match(w, host, strlen(host), pat, &kind);
+}
+
+START_TEST(globs)
+{
+	struct wildcard *w = wildcard_new();
+	const char *errstr, *pat;
+	char err[256];
+
+	ck_assert_int_eq(wildcard_add_glob(w, "mp*se.kpoint.com", &errstr), 0);
+	ck_assert_int_eq(wildcard_add_glob(w, "cdn-*.example.net", &errstr), 0);
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wmatch(w, "mp001se.kpoint.com", &pat), 1);
+	ck_assert_str_eq(pat, "mp*se.kpoint.com");
+	ck_assert_int_eq(wmatch(w, "mpse.kpoint.com", &pat), 1);
+	ck_assert_int_eq(wmatch(w, "cdn-7.example.net", &pat), 1);
+	ck_assert_str_eq(pat, "cdn-*.example.net");
+	ck_assert_int_eq(wmatch(w, "xmp001se.kpoint.com", &pat), 0);	/* anchored start */
+	ck_assert_int_eq(wmatch(w, "mp001se.kpoint.com.evil", &pat), 0);	/* anchored end */
+	ck_assert_int_eq(wmatch(w, "mp001sexkpoint.com", &pat), 0);	/* '.' is literal */
+	ck_assert_int_eq(wildcard_add_glob(w, "bad glob", &errstr), -1);
+	ck_assert_int_eq(wildcard_add_glob(w, "a+b.com", &errstr), -1);
+	ck_assert_int_eq(wildcard_add_glob(w, "", &errstr), -1);
+	wildcard_free(w);
+}
+END_TEST
+
+START_TEST(regexes)
+{
+	struct wildcard *w = wildcard_new();
+	const char *pat;
+	char err[256];
+
+	ck_assert_int_eq(wildcard_add_regex(w, "^mp[0-9]+se\\.kpoint\\.com$", err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_add_regex(w, "\\.kpoint\\.in$", err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_add_regex(w, "(a)\\1x$", err, sizeof err), 0);	/* alone */
+	ck_assert_int_eq(wildcard_add_regex(w, "\\Qq.q", err, sizeof err), 0);	/* open \Q */
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wmatch(w, "mp12se.kpoint.com", &pat), 1);
+	ck_assert_str_eq(pat, "^mp[0-9]+se\\.kpoint\\.com$");
+	ck_assert_int_eq(wmatch(w, "mpse.kpoint.com", &pat), 0);
+	ck_assert_int_eq(wmatch(w, "www.kpoint.in", &pat), 1);
+	ck_assert_str_eq(pat, "\\.kpoint\\.in$");
+	ck_assert_int_eq(wmatch(w, "aax", &pat), 1);
+	ck_assert_str_eq(pat, "(a)\\1x$");
+	ck_assert_int_eq(wmatch(w, "abx", &pat), 0);
+	ck_assert_int_eq(wmatch(w, "q.q", &pat), 1);
+	ck_assert_int_eq(wmatch(w, "qxq", &pat), 0);
+	ck_assert_int_eq(wildcard_add_regex(w, "(unclosed", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "offset"));
+	ck_assert_uint_eq(wildcard_count(w, WILDCARD_REGEX), 4);
+	wildcard_free(w);
+}
+END_TEST
+
+START_TEST(many_in_batches)
+{
+	struct wildcard *w = wildcard_new();
+	const char *errstr, *pat;
+	char glob[64], host[64], err[256];
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(glob, sizeof glob, "n%d-*.example.com", i);
+		ck_assert_int_eq(wildcard_add_glob(w, glob, &errstr), 0);
+	}
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	for (i = 0; i < 1000; i += 37) {
+		snprintf(host, sizeof host, "n%d-abc.example.com", i);
+		snprintf(glob, sizeof glob, "n%d-*.example.com", i);
+		ck_assert_int_eq(wmatch(w, host, &pat), 1);
+		ck_assert_str_eq(pat, glob);		/* the mark names the right entry */
+	}
+	ck_assert_int_eq(wmatch(w, "n1000-abc.example.com", &pat), 0);
+	wildcard_free(w);
+}
+END_TEST
+
+START_TEST(empty)
+{
+	struct wildcard *w = wildcard_new();
+	const char *pat;
+	char err[64];
+
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wmatch(w, "anything", &pat), 0);
+	wildcard_free(w);
+	wildcard_free(NULL);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("wildcard");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, globs);
+	tcase_add_test(tc, regexes);
+	tcase_add_test(tc, many_in_batches);
+	tcase_add_test(tc, empty);
+	suite_add_tcase(s, tc);
+	return s;
+}
