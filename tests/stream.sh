@@ -1,0 +1,156 @@
+#!/bin/bash
+# stream.sh: drives the built helper binary with request streams, as Squid would.
+#  - golden cases for the built-in list and for every directive (with and without channel-IDs)
+#  - the built-in list against every row of the kPoint guide's server table
+#  - thousands of pipelined requests: one answer each, in order, IDs echoed
+#  - bad lines between good ones: BH for each, the next request answered
+#  - answers are flushed without waiting for more input
+#  - bad files: --check messages, fail-closed serving, pick-up of the corrected file
+#  - the decision log
+. "$TOP_SRCDIR/tests/lib.sh"
+trap 'cleanup_tmp; kill $(jobs -p) 2>/dev/null' EXIT
+
+# run_cases CASEFILE HELPER-ARGS...: every "request => answer" line, plain and with an ID.
+run_cases() {
+	local cases=$1 name=${1##*/}
+	shift
+	grep -v '^#' "$cases" | sed 's/ => .*//' > "$TMP/req"
+	grep -v '^#' "$cases" | sed 's/.* => //' > "$TMP/want"
+	"$HELPER" "$@" < "$TMP/req" > "$TMP/got" 2> "$TMP/err"
+	check_file "$name: answers" "$TMP/got" "$TMP/want"
+	awk '{ print NR + 1000 " " $0 }' "$TMP/req" > "$TMP/req-id"
+	awk '{ print NR + 1000 " " $0 }' "$TMP/want" > "$TMP/want-id"
+	"$HELPER" "$@" < "$TMP/req-id" > "$TMP/got-id" 2> "$TMP/err"
+	check_file "$name: answers with channel-IDs" "$TMP/got-id" "$TMP/want-id"
+}
+
+run_cases "$DATA/builtin.cases"
+run_cases "$DATA/directives.cases" -c "$DATA/directives.conf" -f host,port
+
+# The guide's table: each server by name and by address, on each of the guide's ports, is
+# allowed; another port is denied with a reason.
+while read -r host ip; do
+	case $host in '#'*|'') continue ;; esac
+	for port in 80 443 1935 5222; do
+		printf '%s %s - - -\n- %s %s - -\n%s %s - - -\n' "$host" "$port" "$port" "$ip" \
+		    "$ip" "$port"
+	done
+	printf '%s 8443 - - -\n' "$host"
+done < "$DATA/guide-table.txt" > "$TMP/guide-req"
+"$HELPER" < "$TMP/guide-req" > "$TMP/guide-got"
+check "guide table: 15 servers x 4 ports x 3 forms allowed" \
+    "$(grep -c '^OK kpoint=1' "$TMP/guide-got")" 180
+check "guide table: every server denied on port 8443" \
+    "$(grep -c '^ERR kpoint=0 log=kpoint-deny:port' "$TMP/guide-got")" 15
+check "guide table: one answer per request" "$(wc -l < "$TMP/guide-got")" \
+    "$(wc -l < "$TMP/guide-req")"
+
+# Pipelined load: 30000 requests with 64-bit channel-IDs, a mix of kPoint and other sites.
+# IDs near 2^64, built as strings (awk's numbers lose precision past 2^53).
+awk 'BEGIN {
+	split("mp001se.kpoint.com 443|www.example.com 443|d9.cloudfront.net 80|" \
+	      "mp001se.kpoint.com 8080|news.example.org 80", r, "|");
+	for (i = 1; i <= 30000; i++)
+		printf "1844674407370%07d %s - - -\n", i, r[i % 5 + 1];
+}' > "$TMP/load"
+"$HELPER" < "$TMP/load" > "$TMP/load-got"
+check "load: one answer per request" "$(wc -l < "$TMP/load-got")" 30000
+check "load: IDs echoed in order" "$(cut -d' ' -f1 "$TMP/load-got" | md5sum)" \
+    "$(cut -d' ' -f1 "$TMP/load" | md5sum)"
+check "load: answers match requests" \
+    "$(paste -d' ' "$TMP/load" "$TMP/load-got" | awk '
+	{ ok = ($2 == "mp001se.kpoint.com" && $3 == "443") || $2 == "d9.cloudfront.net"
+	  if ($8 != (ok ? "OK" : "ERR")) bad++ } END { print bad + 0 }')" 0
+
+# Bad lines between good ones, under both concurrency settings.
+printf '1 mp001se.kpoint.com 443 - -\n2\n3 mp001se.kpoint.com\n4 a.kpoint.com 443 - -\n' \
+    > "$TMP/bad"
+printf '99999999999999999999999 a 80 - -\n5 a.kpoint.com 99999 - -\n6 a.kpoint.com 80 - -\n' \
+    >> "$TMP/bad"
+printf '7 a.kpoint.com 80 - -\n' >> "$TMP/bad"
+"$HELPER" < "$TMP/bad" > "$TMP/bad-got"
+cat > "$TMP/bad-want" <<'WANT'
+1 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com
+2 BH message="empty request"
+3 BH message="too few fields for the -f field list"
+4 OK kpoint=1 log=kpoint-allow:.kpoint.com
+99999999999999999999999 BH message="channel-ID out of range"
+5 BH message="port is not a number 1-65535"
+6 OK kpoint=1 log=kpoint-allow:.kpoint.com
+7 OK kpoint=1 log=kpoint-allow:.kpoint.com
+WANT
+check_file "bad lines get BH and the stream goes on" "$TMP/bad-got" "$TMP/bad-want"
+{ head -c 200000 /dev/zero | tr '\0' 'x'; printf '\nmp001se.kpoint.com 443 - -\n'; } |
+    "$HELPER" > "$TMP/long-got"
+check "an over-long line gets BH, the next line its answer" "$(cat "$TMP/long-got")" \
+    "$(printf 'BH message="request line longer than 65536 bytes"\nOK kpoint=1 log=kpoint-allow:mp001se.kpoint.com')"
+
+# No answer waits for more input: one request on an open pipe is answered at once.
+coproc H { "$HELPER"; }
+printf '41 mp001se.kpoint.com 443 - -\n' >&"${H[1]}"
+if read -r -t 5 answer <&"${H[0]}"; then
+	check "answered without waiting for more input" "$answer" \
+	    "41 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+else
+	fail "no answer within 5 s while stdin stayed open"
+fi
+exec {H[1]}>&-
+wait "$H_PID" 2>/dev/null
+check "exit status 0 at end of input" "$?" 0
+
+# Bad files: --check reports every error with FILE:LINE and exits 1.
+"$HELPER" --check -c "$DATA/bad/typos.conf" > /dev/null 2> "$TMP/check-err"
+check "--check exit status for a bad file" "$?" 1
+sed "s|@DIR@|$DATA/bad|" "$DATA/bad/typos.err" > "$TMP/check-want"
+check_file "--check messages" "$TMP/check-err" "$TMP/check-want"
+"$HELPER" --check -c "$TOP_SRCDIR/conf-snippets/kpoint.conf" > "$TMP/check-out"
+check "--check exit status for kpoint.conf" "$?" 0
+check "--check summary" "$(cat "$TMP/check-out")" \
+    "$TOP_SRCDIR/conf-snippets/kpoint.conf: OK: 15 hosts, 2 domains, 0 globs, 0 regexes, 15 nets, 4 ports, 7 types"
+check "kpoint.conf and the built-in list are the same list" \
+    "$("$HELPER" --dump -c "$TOP_SRCDIR/conf-snippets/kpoint.conf" | md5sum)" \
+    "$("$HELPER" --dump | md5sum)"
+
+# A helper started with a bad file keeps serving, fails closed, and picks up the fix.
+cp "$DATA/bad/typos.conf" "$TMP/live.conf"
+coproc H2 { "$HELPER" -c "$TMP/live.conf" 2> "$TMP/live-err"; }
+printf '1 mp001se.kpoint.com 443 - -\n' >&"${H2[1]}"
+read -r -t 5 answer <&"${H2[0]}"
+check "bad file at start: fail closed" "$answer" \
+    "1 ERR log=kpoint-failclosed message=\"allowlist not loaded: $TMP/live.conf:3: unknown directive 'domian' (expected host, domain, regex, net, port or type) (and more, see cache.log)\""
+grep -q "^$TMP/live.conf:4: net '175.41.142.49/24'" "$TMP/live-err"
+check "bad file at start: errors in cache.log" "$?" 0
+cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/live.conf.new"
+mv "$TMP/live.conf.new" "$TMP/live.conf"
+sleep 1.2		# the file is looked at no more than once a second
+printf '2 mp001se.kpoint.com 443 - -\n' >&"${H2[1]}"
+read -r -t 5 answer <&"${H2[0]}"
+check "corrected file picked up" "$answer" "2 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+exec {H2[1]}>&-
+wait "$H2_PID" 2>/dev/null
+
+# A bad option does not kill the helper either: it fails closed.
+check "bad option: fail closed" \
+    "$(printf 'mp001se.kpoint.com 443 - -\n' | "$HELPER" --bogus 2>/dev/null)" \
+    'ERR log=kpoint-failclosed message="bad command line option (see ext_kpoint_acl --help)"'
+
+# The decision log: one line per denied kPoint request, none for the others.
+printf '1 mp001se.kpoint.com 8080 - - ctx\n2 www.example.com 8080 - -\n3 a.kpoint.com 443 - text/html%%3Bq -\n' |
+    "$HELPER" -l "$TMP/decisions.log" > /dev/null
+check "decision log: two denials" "$(wc -l < "$TMP/decisions.log")" 2
+check "decision log: port line" "$(sed -n 1p "$TMP/decisions.log" | cut -d' ' -f2-)" \
+    "deny reason=port host=mp001se.kpoint.com port=8080 ip=- type=- method=- path=- match=mp001se.kpoint.com data=ctx"
+check "decision log: type line" "$(sed -n 2p "$TMP/decisions.log" | cut -d' ' -f2-)" \
+    "deny reason=type host=a.kpoint.com port=443 ip=- type=text/html;q method=- path=- match=.kpoint.com data=-"
+sed -n 1p "$TMP/decisions.log" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z '
+check "decision log: ISO 8601 UTC time" "$?" 0
+check "an unwritable log costs log lines, not answers" \
+    "$(printf 'mp001se.kpoint.com 8080 - -\n' | "$HELPER" -l /nonexistent/dir/x.log 2>/dev/null)" \
+    'ERR kpoint=0 log=kpoint-deny:port message="kPoint traffic to port 8080 is not allowed"'
+if [ -w /dev/full ]; then
+	check "a full disk costs log lines, not answers" \
+	    "$(printf 'mp001se.kpoint.com 8080 - -\nmp001se.kpoint.com 443 - -\n' |
+	       "$HELPER" -l /dev/full 2>/dev/null | cut -c1-3)" "$(printf 'ERR\nOK ')"
+fi
+
+finish
