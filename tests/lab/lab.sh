@@ -1,0 +1,149 @@
+# lab.sh: a private Squid lab on loopback, for the integration tests and the demo. Sourced.
+# Starts an origin server (origin.py), c-icap with its echo service as the content scanner,
+# and Squid with the project's snippets (squid.conf.in), all with their files in one temporary
+# directory; lab_stop stops them all. Needs squid, c-icap, curl and python3 (tests/setup.sh
+# installs them) and root, since Squid switches to the proxy user for its helpers.
+#
+# Variables the caller sets before lab_start: HELPER (the binary), TOP_SRCDIR,
+# LAB_HELPER_ARGS (extra helper options; default none), LAB_ORIGIN_PORT (default: a free one),
+# LAB_SECONDS (how long the origin may live; default 300), LAB_LIST_EXTRA (if set: the helper
+# runs with -c on conf-snippets/kpoint.conf plus these lines, instead of the built-in list).
+
+LAB_HOSTS="127.0.0.2 mp001se.kpoint.com mp0016se.kpoint.com portal.kpoint.com
+127.0.0.3 d1.cloudfront.net
+127.0.0.4 www.other.example"
+
+lab_die() { printf 'lab: %s\n' "$*" >&2; lab_stop; exit 1; }
+
+# A free TCP port on 127.0.0.1, chosen by the kernel.
+lab_free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# lab_wait_port PORT [ADDR]: until something listens there (10 s at most).
+lab_wait_port() {
+	local i
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+lab_start() {
+	local tool
+	for tool in squid c-icap curl python3; do
+		command -v "$tool" > /dev/null || lab_die "$tool is not installed (run tests/setup.sh)"
+	done
+	[ "$(id -u)" = 0 ] || lab_die "must run as root (Squid starts its helpers as user proxy)"
+	LAB=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-lab.XXXXXX")
+	chmod 755 "$LAB"
+	LAB_SQUID_PORT=$(lab_free_port)
+	LAB_ICAP_PORT=$(lab_free_port)
+	: "${LAB_ORIGIN_PORT:=$(lab_free_port)}"
+	: "${LAB_SECONDS:=300}"
+	: "${LAB_HELPER_ARGS:=}"
+	printf '%s\n' "$LAB_HOSTS" > "$LAB/hosts"
+	if [ -n "${LAB_LIST_EXTRA:-}" ]; then
+		{ cat "$TOP_SRCDIR/conf-snippets/kpoint.conf"; printf '%s\n' "$LAB_LIST_EXTRA"; } \
+		    > "$LAB/kpoint.conf"
+		LAB_HELPER_ARGS="$LAB_HELPER_ARGS -c $LAB/kpoint.conf"
+	fi
+
+	# The origin: every lab host on the origin port; kPoint and the other site on 1935/5222
+	# too, so that a CONNECT there reaches a server unless Squid refuses it.
+	python3 "$TOP_SRCDIR/tests/lab/origin.py" "$LAB_SECONDS" \
+	    "127.0.0.2:$LAB_ORIGIN_PORT" "127.0.0.3:$LAB_ORIGIN_PORT" "127.0.0.4:$LAB_ORIGIN_PORT" \
+	    127.0.0.2:1935 127.0.0.2:5222 127.0.0.4:1935 127.0.0.4:5222 \
+	    > "$LAB/origin.out" 2>&1 &
+	LAB_ORIGIN_PID=$!
+	lab_wait_port "$LAB_ORIGIN_PORT" 127.0.0.2 ||
+	    lab_die "origin server did not start: $(cat "$LAB/origin.out")"
+
+	# c-icap, echo service, access log on.
+	mkdir -p "$LAB/icap"
+	cat > "$LAB/icap/c-icap.conf" <<-CONF
+	PidFile $LAB/icap/c-icap.pid
+	CommandsSocket $LAB/icap/c-icap.ctl
+	Port 127.0.0.1:$LAB_ICAP_PORT
+	StartServers 2
+	MaxServers 4
+	ThreadsPerChild 32
+	TmpDir $LAB/icap
+	ServerLog $LAB/icap/server.log
+	LogFormat labfmt "%tl %a %im %iu %is url=%huo"
+	AccessLog $LAB/icap/access.log labfmt
+	ModulesDir /usr/lib/x86_64-linux-gnu/c_icap
+	ServicesDir /usr/lib/x86_64-linux-gnu/c_icap
+	Service echo srv_echo.so
+	CONF
+	if [ ! -e /usr/lib/x86_64-linux-gnu/c_icap/srv_echo.so ]; then
+		local dir
+		dir=$(dirname "$(find /usr/lib -name srv_echo.so 2>/dev/null | head -n 1)")
+		sed -i "s|/usr/lib/x86_64-linux-gnu/c_icap|$dir|" "$LAB/icap/c-icap.conf"
+	fi
+	c-icap -N -f "$LAB/icap/c-icap.conf" > "$LAB/icap/stdout" 2>&1 &
+	LAB_ICAP_PID=$!
+	lab_wait_port "$LAB_ICAP_PORT" || lab_die "c-icap did not start: $(cat "$LAB/icap/stdout")"
+
+	# Squid with the project's snippets, paths pointed into the lab.
+	sed -e "s|/usr/lib/squid/ext_kpoint_acl|$HELPER $LAB_HELPER_ARGS|" \
+	    -e "s|/var/log/squid/|$LAB/|g" \
+	    "$TOP_SRCDIR/conf-snippets/squid-kpoint.conf" > "$LAB/squid-kpoint.conf"
+	cp "$TOP_SRCDIR/conf-snippets/squid-kpoint-icap.conf" "$LAB/squid-kpoint-icap.conf"
+	sed -e "s|@DIR@|$LAB|g" -e "s|@SQUID_PORT@|$LAB_SQUID_PORT|" \
+	    -e "s|@ICAP_PORT@|$LAB_ICAP_PORT|" \
+	    "$TOP_SRCDIR/tests/lab/squid.conf.in" > "$LAB/squid.conf"
+	# Squid writes its logs and starts the helper as proxy; the helper reads its files as proxy.
+	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
+	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
+	chmod 644 "$LAB"/*.conf "$LAB/hosts"
+	squid -k parse -f "$LAB/squid.conf" > "$LAB/parse.log" 2>&1 ||
+	    lab_die "squid -k parse failed: $(grep -E 'ERROR|FATAL' "$LAB/parse.log")"
+	squid -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
+	LAB_SQUID_PID=$!
+	lab_wait_port "$LAB_SQUID_PORT" ||
+	    lab_die "squid did not start: $(tail -5 "$LAB/cache.log" "$LAB/squid.out")"
+}
+
+# lab_stop: stop everything lab_start started; safe to call twice.
+lab_stop() {
+	if [ -n "${LAB_SQUID_PID:-}" ]; then
+		squid -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
+		    kill "$LAB_SQUID_PID" 2>/dev/null
+		local i
+		for i in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$LAB_SQUID_PID" 2>/dev/null
+		wait "$LAB_SQUID_PID" 2>/dev/null
+		LAB_SQUID_PID=
+	fi
+	if [ -n "${LAB_ICAP_PID:-}" ]; then
+		kill "$LAB_ICAP_PID" 2>/dev/null
+		# c-icap's children follow their parent; make sure none is left behind.
+		pkill -f "c-icap -N -f $LAB/icap/c-icap.conf" 2>/dev/null
+		wait "$LAB_ICAP_PID" 2>/dev/null
+		LAB_ICAP_PID=
+	fi
+	if [ -n "${LAB_ORIGIN_PID:-}" ]; then
+		kill "$LAB_ORIGIN_PID" 2>/dev/null
+		wait "$LAB_ORIGIN_PID" 2>/dev/null
+		LAB_ORIGIN_PID=
+	fi
+}
+
+# lab_get URL: HTTP status and content type of a GET through the lab's Squid.
+lab_get() {
+	curl -s -o /dev/null -m 10 -x "http://127.0.0.1:$LAB_SQUID_PORT" \
+	    -w '%{http_code} %{content_type}' "$1"
+}
+
+# lab_connect HOST:PORT: status of a CONNECT through Squid (then a GET inside the tunnel).
+lab_connect() {
+	curl -s -o /dev/null -m 10 -p -x "http://127.0.0.1:$LAB_SQUID_PORT" \
+	    -w '%{http_connect}' "http://$1/media/test.mp4"
+}
+
+# lab_icap_saw METHOD URL: does c-icap's access log show METHOD for URL?
+lab_icap_saw() {
+	grep -F " $1 " "$LAB/icap/access.log" | grep -qF "$2"
+}
