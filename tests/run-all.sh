@@ -1,0 +1,61 @@
+#!/bin/bash
+# run-all.sh: every test, after setup.sh has built build/:
+#  1. make check in build/ (warnings are errors): Check unit tests, stream tests, Squid tests
+#  2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
+#  3. make distcheck: the release tarball builds out of tree and passes the suite
+# Prints each test's own summary and closes with "N passed, N failed" over all suites.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TOP=$PWD
+jobs=$(nproc)
+passed=0
+failed=0
+
+# summarize DIR: print the Check and shell-test summary lines of DIR's test logs.
+summarize() {
+	local log line
+	for log in "$1"/tests/*.log; do
+		[ -e "$log" ] || continue
+		[ "${log##*/}" = test-suite.log ] && continue
+		line=$(grep -hE '^[0-9]+%: Checks: |^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+		printf '  %-28s %s\n' "${log##*/}" "$line"
+	done
+}
+
+# suite NAME DIR: make check in DIR; count it; show the failures' logs.
+suite() {
+	echo "== $1"
+	if make -C "$2" -j"$jobs" check > "$2/check.out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		grep -E '^(FAIL|ERROR):' "$2/check.out"
+		cat "$2/tests/test-suite.log" 2>/dev/null | tail -n 60
+	fi
+	summarize "$2"
+	grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$2/check.out" | sed 's/^/  /'
+}
+
+[ -x build/helper/ext_kpoint_acl ] || { echo "run-all.sh: run tests/setup.sh first" >&2; exit 1; }
+suite "tests (gcc, -Werror)" build
+
+mkdir -p build-asan
+if (cd build-asan && "$TOP/configure" -q --enable-werror --enable-sanitizers &&
+    make -j"$jobs" > build.out 2>&1); then
+	suite "tests under AddressSanitizer + UndefinedBehaviorSanitizer" build-asan
+else
+	echo "== sanitizer build FAILED"; tail -n 30 build-asan/build.out; failed=$((failed + 1))
+fi
+
+echo "== make distcheck"
+if make -C build -j"$jobs" distcheck > build/distcheck.out 2>&1; then
+	passed=$((passed + 1))
+	grep -E 'ready for distribution' build/distcheck.out | sed 's/^/  /'
+else
+	failed=$((failed + 1))
+	tail -n 40 build/distcheck.out
+fi
+
+echo
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

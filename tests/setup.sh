@@ -1,0 +1,26 @@
+#!/bin/bash
+# setup.sh: set up a Debian 12 machine and build. As root it installs, with apt-get, what the
+# project needs to build (gcc, autotools, PCRE2, Check), to run (Squid, c-icap) and to test
+# (curl, python3, valgrind, clang with libFuzzer); then it builds into build/ with warnings as
+# errors. Run it from anywhere; it works in the checkout it belongs to.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
+	squid c-icap curl python3 valgrind clang libclang-rt-14-dev"
+
+if [ "$(id -u)" -eq 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $PACKAGES > /dev/null
+else
+	echo "setup.sh: not root, so not installing packages; needs: $PACKAGES" | tr -s '\t\n' ' '
+	echo
+fi
+
+autoreconf -fi
+mkdir -p build
+cd build
+../configure --enable-werror --libexecdir=/usr/lib/squid
+make -j"$(nproc)"
