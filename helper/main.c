@@ -155,7 +155,8 @@ reload(struct state *st, const char *why)
 		st->seen_valid = false;
 	al = load(st, &nerrors);
 	if (al == NULL) {
-		st->ans.counters.reload_failures++;
+		if (strcmp(why, "start") != 0)
+			st->ans.counters.reload_failures++;
 		if (st->list != NULL)
 			log_warnx("reload (%s) of %s failed with %zu errors; the list loaded before "
 			    "stays in force", why, st->config, nerrors);
@@ -164,7 +165,8 @@ reload(struct state *st, const char *why)
 			    "loads", st->config, nerrors);
 		return;
 	}
-	st->ans.counters.reloads++;
+	if (strcmp(why, "start") != 0)
+		st->ans.counters.reloads++;
 	describe(al, summary, sizeof summary);
 	new = allowlist_lines(al, &nnew);
 	if (st->list != NULL) {

@@ -128,6 +128,8 @@ normalize_type(const struct value *v, char *out, size_t size)
 		out[o++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
 	out[o] = '\0';
+	if (o == 0)
+		snprintf(out, size, "(empty)");
 }
 
 int

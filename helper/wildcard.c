@@ -20,6 +20,13 @@
 
 #define BATCH_ENTRIES	128
 #define BATCH_BYTES	(16 * 1024)
+/*
+ * Work bounds for one match: a pathological regex (nested quantifiers) ends in
+ * PCRE2_ERROR_MATCHLIMIT within microseconds instead of stalling every request; the caller
+ * treats that as "no match" (fail closed). Real host patterns stay far below them.
+ */
+#define MATCH_LIMIT	100000
+#define DEPTH_LIMIT	10000
 
 struct entry {
 	char			*text;		/* as written in the list */
@@ -36,6 +43,7 @@ struct batch {
 };
 
 struct wildcard {
+	pcre2_match_context *mctx;
 	struct entry	*entries;
 	size_t		 nentries, capentries;
 	struct batch	*batches;
@@ -45,7 +53,13 @@ struct wildcard {
 struct wildcard *
 wildcard_new(void)
 {
-	return xcalloc(1, sizeof(struct wildcard));
+	struct wildcard *w = xcalloc(1, sizeof *w);
+
+	if ((w->mctx = pcre2_match_context_create(NULL)) == NULL)
+		abort();	/* out of memory inside PCRE2: treated like xmalloc's failure */
+	pcre2_set_match_limit(w->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(w->mctx, DEPTH_LIMIT);
+	return w;
 }
 
 static void
@@ -75,6 +89,7 @@ wildcard_free(struct wildcard *w)
 		free(w->entries[i].source);
 	}
 	free(w->entries);
+	pcre2_match_context_free(w->mctx);
 	free(w);
 }
 
@@ -262,7 +277,7 @@ wildcard_match(const struct wildcard *w, const char *host, size_t len,
 		size_t idx;
 		int rc;
 
-		rc = pcre2_match(b->code, (PCRE2_SPTR)host, len, 0, opts, b->md, NULL);
+		rc = pcre2_match(b->code, (PCRE2_SPTR)host, len, 0, opts, b->md, w->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0)

@@ -103,6 +103,25 @@ START_TEST(empty)
 }
 END_TEST
 
+START_TEST(match_limit_fails_closed)
+{
+	struct wildcard *w = wildcard_new();
+	const char *pat;
+	char err[256], host[80];
+
+	/* nested quantifiers: exponential backtracking on a near-miss */
+	ck_assert_int_eq(wildcard_add_regex(w, "^(a|aa)+$", err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	memset(host, 'a', 70);
+	host[70] = 'b';
+	host[71] = '\0';
+	ck_assert_int_eq(wmatch(w, host, &pat), -1);	/* an error, never a match */
+	host[70] = '\0';
+	ck_assert_int_eq(wmatch(w, "aaaa", &pat), 1);
+	wildcard_free(w);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -113,6 +132,7 @@ suite(void)
 	tcase_add_test(tc, regexes);
 	tcase_add_test(tc, many_in_batches);
 	tcase_add_test(tc, empty);
+	tcase_add_test(tc, match_limit_fails_closed);
 	suite_add_tcase(s, tc);
 	return s;
 }

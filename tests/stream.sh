@@ -7,6 +7,8 @@
 #  - answers are flushed without waiting for more input
 #  - bad files: --check messages, fail-closed serving, pick-up of the corrected file
 #  - the decision log
+#  - the hostile corpus (tests/data/hostile.cases), lines of 1 and 10 MiB with memory bounded
+#  - signals: SIGTERM answers what was read and exits 0, SIGUSR1 counters, SIGPIPE quiet
 . "$TOP_SRCDIR/tests/lib.sh"
 trap 'cleanup_tmp; kill $(jobs -p) 2>/dev/null' EXIT
 
@@ -86,7 +88,8 @@ check "an over-long line gets BH, the next line its answer" "$(cat "$TMP/long-go
     "$(printf 'BH message="request line longer than 65536 bytes"\nOK kpoint=1 log=kpoint-allow:mp001se.kpoint.com')"
 
 # No answer waits for more input: one request on an open pipe is answered at once.
-coproc H { "$HELPER"; }
+coproc H { exec "$HELPER"; }
+h_pid=$H_PID	# bash unsets H_PID when it ends
 printf '41 mp001se.kpoint.com 443 - -\n' >&"${H[1]}"
 if read -r -t 5 answer <&"${H[0]}"; then
 	check "answered without waiting for more input" "$answer" \
@@ -95,7 +98,7 @@ else
 	fail "no answer within 5 s while stdin stayed open"
 fi
 exec {H[1]}>&-
-wait "$H_PID" 2>/dev/null
+wait "$h_pid" 2>/dev/null
 check "exit status 0 at end of input" "$?" 0
 
 # Bad files: --check reports every error with FILE:LINE and exits 1.
@@ -113,7 +116,8 @@ check "kpoint.conf and the built-in list are the same list" \
 
 # A helper started with a bad file keeps serving, fails closed, and picks up the fix.
 cp "$DATA/bad/typos.conf" "$TMP/live.conf"
-coproc H2 { "$HELPER" -c "$TMP/live.conf" 2> "$TMP/live-err"; }
+coproc H2 { exec "$HELPER" -c "$TMP/live.conf" 2> "$TMP/live-err"; }
+h2_pid=$H2_PID	# bash unsets H2_PID when it ends
 printf '1 mp001se.kpoint.com 443 - -\n' >&"${H2[1]}"
 read -r -t 5 answer <&"${H2[0]}"
 check "bad file at start: fail closed" "$answer" \
@@ -127,7 +131,7 @@ printf '2 mp001se.kpoint.com 443 - -\n' >&"${H2[1]}"
 read -r -t 5 answer <&"${H2[0]}"
 check "corrected file picked up" "$answer" "2 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
 exec {H2[1]}>&-
-wait "$H2_PID" 2>/dev/null
+wait "$h2_pid" 2>/dev/null
 
 # A bad option does not kill the helper either: it fails closed.
 check "bad option: fail closed" \
@@ -152,5 +156,87 @@ if [ -w /dev/full ]; then
 	    "$(printf 'mp001se.kpoint.com 8080 - -\nmp001se.kpoint.com 443 - -\n' |
 	       "$HELPER" -l /dev/full 2>/dev/null | cut -c1-3)" "$(printf 'ERR\nOK ')"
 fi
+
+# The hostile corpus: one answer each, in order, exactly as written.
+grep -v '^#' "$DATA/hostile.cases" | sed 's/ => .*//' |
+    while IFS= read -r req; do printf '%b\n' "$req"; done > "$TMP/hostile"
+grep -v '^#' "$DATA/hostile.cases" | sed 's/.* => //' > "$TMP/hostile-want"
+"$HELPER" < "$TMP/hostile" > "$TMP/hostile-got" 2> /dev/null
+check_file "hostile corpus: exact answers" "$TMP/hostile-got" "$TMP/hostile-want"
+check "hostile corpus: at least 50 cases" "$(($(wc -l < "$TMP/hostile-want") >= 50))" 1
+check "hostile corpus: OK only for kPoint" \
+    "$(paste -d'|' "$TMP/hostile" "$TMP/hostile-got" | grep '| *[0-9]* *OK' | grep -vc 'kpoint\|175.41.142.49')" 0
+
+# Lines of 1 MiB and 10 MiB: BH (with the ID), the next request answered, memory bounded.
+big_line() { printf '%s ' "$1"; head -c "$2" /dev/zero | tr '\0' 'a'; printf '\n'; }
+{ big_line 900 1048576; printf '901 mp001se.kpoint.com 443 - -\n'; big_line 902 10485760
+  printf '903 www.example.com 443 - -\n'; } | "$HELPER" > "$TMP/big-got"
+check "1 and 10 MiB lines: BH each, stream goes on" "$(cat "$TMP/big-got")" \
+    "$(printf '%s\n' '900 BH message="request line longer than 65536 bytes"' \
+        '901 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com' \
+        '902 BH message="request line longer than 65536 bytes"' '903 ERR')"
+if [ -z "${VALGRIND_WRAPPED:-}" ]; then
+	coproc M { exec "$HELPER" 2>/dev/null; }
+	m_pid=$M_PID	# bash unsets M_PID when it ends
+	printf '1 a.kpoint.com 443 - -\n' >&"${M[1]}"
+	read -r -t 5 _ <&"${M[0]}"
+	base=$(awk '/VmHWM/ { print $2 }' "/proc/$m_pid/status")
+	big_line 2 52428800 >&"${M[1]}"
+	read -r -t 30 answer <&"${M[0]}"
+	check "50 MiB line answered" "$answer" '2 BH message="request line longer than 65536 bytes"'
+	peak=$(awk '/VmHWM/ { print $2 }' "/proc/$m_pid/status")
+	check "50 MiB line: peak memory grew by less than 1 MiB" "$(( peak - base < 1024 ))" 1
+	exec {M[1]}>&-
+	wait "$m_pid"
+fi
+
+# A pathological regex hits PCRE2's work limit: the answer is an error, never OK. (Labels
+# stay within 63 characters: an invalid host name never reaches the matcher at all.)
+printf 'regex ^(a|aa|\\.)+$\nport 443\n' > "$TMP/redos.conf"
+a35=$(head -c 35 /dev/zero | tr '\0' a)
+check "regex work limit: fail closed" \
+    "$(printf '%s.%s.b 443 - -\naa.aa 443 - -\n' "$a35" "$a35" |
+       "$HELPER" -c "$TMP/redos.conf" 2>/dev/null)" \
+    "$(printf '%s\n' 'ERR log=kpoint-deny:error message="the pattern matcher failed; denied to be safe"' \
+        'OK kpoint=1 log="kpoint-allow:regex:^(a|aa|\\.)+$"')"
+
+# SIGTERM: the answers owed go out, then exit 0. (A FIFO and a plain background process:
+# bash drops a coproc's descriptors as soon as it ends.)
+mkfifo "$TMP/term-in"
+"$HELPER" < "$TMP/term-in" > "$TMP/term-got" 2>/dev/null &
+t_pid=$!
+exec {tw}> "$TMP/term-in"
+for i in $(seq 500); do printf '%d mp001se.kpoint.com 443 - -\n' "$i"; done >&"$tw"
+wait_for 5 test -s "$TMP/term-got"
+kill -TERM "$t_pid"
+wait "$t_pid"
+check "SIGTERM: exit status 0" "$?" 0
+exec {tw}>&-
+check "SIGTERM: answers are whole lines, in order" \
+    "$(awk '$1 != NR || $2 != "OK" || NF != 4 { bad++ } END { print bad + 0 }' "$TMP/term-got")" 0
+check "SIGTERM: something was answered" "$(($(wc -l < "$TMP/term-got") > 0))" 1
+
+# SIGPIPE: Squid gone, stdout closed: exit quietly.
+printf 'mp001se.kpoint.com 443 - -\n' > "$TMP/one"
+{ "$HELPER" < "$TMP/one" 2> "$TMP/pipe-err"; echo "$?" > "$TMP/pipe-rc"; } | true
+check "closed stdout: exit 0" "$(cat "$TMP/pipe-rc")" 0
+check "closed stdout: nothing on stderr but the load line" \
+    "$(grep -v 'loaded built-in list' "$TMP/pipe-err")" ""
+
+# SIGUSR1: one line of counters on stderr and in the decision log.
+mkfifo "$TMP/usr1-in"
+"$HELPER" -l "$TMP/usr1.log" < "$TMP/usr1-in" > "$TMP/usr1-got" 2> "$TMP/usr1-err" &
+u_pid=$!
+exec {uw}> "$TMP/usr1-in"
+printf '1 mp001se.kpoint.com 443 - -\n2 mp001se.kpoint.com 8080 - -\n3 a.b 80 - -\n4 a.b 0 - -\n' >&"$uw"
+wait_for 5 test "$(wc -l < "$TMP/usr1-got")" -eq 4
+kill -USR1 "$u_pid"
+wait_for 5 grep -q counters "$TMP/usr1-err"
+exec {uw}>&-
+wait "$u_pid"
+check "SIGUSR1: counters on stderr" \
+    "$(grep -o 'counters .*' "$TMP/usr1-err" | sed 's/ uptime=[0-9]*s//')" \
+    "counters requests=4 ok=1 err=2 bh=1 deny_port=1 deny_type=0 deny_error=0 failclosed=0 reloads=0 reload_failures=0"
+check "SIGUSR1: counters in the decision log" "$(grep -c ' counters requests=4 ok=1 ' "$TMP/usr1.log")" 1
 
 finish
