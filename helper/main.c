@@ -275,18 +275,17 @@ answer_or_exit(struct state *st, enum line_status s, char *line, size_t len)
 		exit(0);	/* stdout closed: Squid has gone, nobody is left to answer */
 }
 
+/* The loop. waitmask: the signal mask for ppoll, from setup_signals. */
 static int
-serve(struct state *st)
+serve(struct state *st, const sigset_t *waitmask)
 {
 	struct linereader *lr = linereader_new(STDIN_FILENO);
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 	enum line_status s;
-	sigset_t waitmask;
 	char *line;
 	size_t len;
 	ssize_t n;
 
-	setup_signals(&waitmask);
 	for (;;) {
 		while ((s = linereader_next(lr, &line, &len)) != LINE_NONE)
 			answer_or_exit(st, s, line, len);
@@ -303,7 +302,7 @@ serve(struct state *st)
 			got_usr1 = 0;
 			print_counters(st);
 		}
-		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
+		if (ppoll(&pfd, 1, NULL, waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll on stdin");
@@ -342,6 +341,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct state st;
+	sigset_t waitmask;
 	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr;
 	bool debug = false, check = false, dump = false;
 	char startup_error[256] = "";
@@ -418,7 +418,9 @@ main(int argc, char *argv[])
 	/*
 	 * Serving. Squid restarts a helper that exits and stops itself when helpers keep dying,
 	 * so a start-up problem is not fatal: the helper serves and fails closed instead.
+	 * Signals first: a SIGHUP during a long first load must not kill the helper.
 	 */
+	setup_signals(&waitmask);
 	st.ans.out = reply_new(STDOUT_FILENO);
 	if (startup_error[0] == '\0' && fieldspec_parse(fields, &st.ans.spec, &errstr) == -1)
 		snprintf(startup_error, sizeof startup_error, "-f %s: %s", fields, errstr);
@@ -435,7 +437,7 @@ main(int argc, char *argv[])
 		st.ans.failure = st.failure;
 		st.last_stat = monotonic_seconds();
 	}
-	rc = serve(&st);
+	rc = serve(&st, &waitmask);
 	allowlist_free(st.list);
 	declog_close(st.ans.log);
 	reply_free(st.ans.out);

@@ -2,7 +2,8 @@
 # run-all.sh: every test, after setup.sh has built build/:
 #  1. make check in build/ (warnings are errors): Check unit tests, stream tests, Squid tests
 #  2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
-#  3. make distcheck: the release tarball builds out of tree and passes the suite
+#  3. the binary's stream and reload tests under valgrind: zero findings
+#  4. make distcheck: the release tarball builds out of tree and passes the suite
 # Prints each test's own summary and closes with "N passed, N failed" over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,29 @@ if (cd build-asan && "$TOP/configure" -q --enable-werror --enable-sanitizers &&
 else
 	echo "== sanitizer build FAILED"; tail -n 30 build-asan/build.out; failed=$((failed + 1))
 fi
+
+echo "== stream and reload tests under valgrind"
+vgdir=$(mktemp -d)
+export REAL_HELPER="$TOP/build/helper/ext_kpoint_acl" VALGRIND_LOG_DIR="$vgdir"
+vg_ok=yes
+HELPER="$TOP/tests/valgrind-helper.sh" VALGRIND_WRAPPED=1 TOP_SRCDIR="$TOP" \
+    bash tests/stream.sh > build/valgrind-stream.out 2>&1 || vg_ok=no
+HELPER="$TOP/tests/valgrind-helper.sh" python3 tests/reload.py > build/valgrind-reload.out 2>&1 ||
+    vg_ok=no
+printf '  %-28s %s\n' stream.sh "$(tail -n 1 build/valgrind-stream.out)" \
+    reload.py "$(tail -n 1 build/valgrind-reload.out)"
+findings=$(find "$vgdir" -type f -size +0 | wc -l)
+printf '  valgrind: %d helper processes, %d with findings\n' \
+    "$(find "$vgdir" -type f | wc -l)" "$findings"
+if [ "$vg_ok" = yes ] && [ "$findings" -eq 0 ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	grep -h FAIL build/valgrind-stream.out build/valgrind-reload.out
+	find "$vgdir" -type f -size +0 -exec cat {} + | head -n 60
+fi
+rm -rf "$vgdir"
+unset REAL_HELPER VALGRIND_LOG_DIR
 
 echo "== make distcheck"
 if make -C build -j"$jobs" distcheck > build/distcheck.out 2>&1; then
