@@ -449,7 +449,8 @@ allowlist_lines(const struct allowlist *al, size_t *n)
 		lines_push(&lines, n, &cap, line_fmt("port", "", buf, strlen(buf)));
 		p = hi;
 	}
-	qsort(lines, *n, sizeof *lines, cmp_lines);
+	if (*n > 1)
+		qsort(lines, *n, sizeof *lines, cmp_lines);
 	return lines;
 }
 

@@ -132,3 +132,10 @@ reply_pending(const struct reply *r)
 {
 	return r->len;
 }
+
+const char *
+reply_peek(const struct reply *r, size_t *len)
+{
+	*len = r->len;
+	return r->buf;
+}

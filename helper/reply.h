@@ -28,5 +28,7 @@ int reply_end(struct reply *r);
 int reply_flush(struct reply *r);
 /* Bytes waiting to be written. */
 size_t reply_pending(const struct reply *r);
+/* The bytes waiting to be written (valid until the next reply call), for tests and fuzzers. */
+const char *reply_peek(const struct reply *r, size_t *len);
 
 #endif

@@ -3,7 +3,8 @@
 #  1. make check in build/ (warnings are errors): Check unit tests, stream tests, Squid tests
 #  2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
 #  3. the binary's stream and reload tests under valgrind: zero findings
-#  4. make distcheck: the release tarball builds out of tree and passes the suite
+#  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
+#  5. make distcheck: the release tarball builds out of tree and passes the suite
 # Prints each test's own summary and closes with "N passed, N failed" over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +71,9 @@ else
 fi
 rm -rf "$vgdir"
 unset REAL_HELPER VALGRIND_LOG_DIR
+
+echo "== fuzzing (tests/fuzz/run.sh)"
+if bash tests/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== make distcheck"
 if make -C build -j"$jobs" distcheck > build/distcheck.out 2>&1; then

@@ -1,0 +1,127 @@
+/*
+ * fuzz_request: libFuzzer target for the request path (parse, decide, answer, decision log)
+ * with the built-in list plus a glob and a regex. The input is a stream of request lines.
+ * Invariants checked on every line: exactly one answer line, ending in '\n', starting with the
+ * line's channel-ID when it has one; OK only for a line that names kPoint or CloudFront or
+ * holds an address.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "answer.h"
+#include "defaults.h"
+#include "linereader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct answerer a;
+
+static void
+setup(void)
+{
+	static const char extra[] = "domain mp*se.kpoint.net\nregex ^(cdn|media)[0-9]+\\.kpoint\\.org$\n";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len), *in;
+	const char *errstr;
+	int fd = open("/dev/null", O_WRONLY);
+
+	if (f == NULL || fd == -1)
+		abort();
+	fputs(kpoint_builtin_list, f);
+	fputs(extra, f);
+	fclose(f);
+	if ((in = fmemopen(text, len, "r")) == NULL)
+		abort();
+	a.list = allowlist_read(in, "fuzz", stderr, NULL);
+	fclose(in);
+	free(text);
+	if (a.list == NULL || fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr) == -1)
+		abort();
+	a.out = reply_new(fd);
+	a.log = declog_open("/dev/null");
+	a.failure = "fuzz";
+}
+
+static bool
+contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, j;
+
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k; j++) {
+			char c = s[i + j];
+
+			if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != needle[j])
+				break;
+		}
+		if (j == k)
+			return true;
+	}
+	return false;
+}
+
+static void
+one_line(char *line, size_t len)
+{
+	char *copy = malloc(len + 1), idbuf[LINE_PREFIX_BYTES + 1];
+	const char *out, *id;
+	size_t outlen, idlen = 0, i, newlines = 0;
+	bool maybe_kpoint;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, line, len);
+	maybe_kpoint = contains_ci(line, len, "kpoint.") || contains_ci(line, len, "cloudfront.net") ||
+	    memchr(line, ':', len) != NULL || memchr(line, '.', len) != NULL;
+	id = request_peek_id(line, len, &idlen);
+	if (id != NULL && idlen <= LINE_PREFIX_BYTES) {
+		memcpy(idbuf, id, idlen);
+		idbuf[idlen] = '\0';
+	}
+	if (reply_flush(a.out) == -1)
+		abort();
+	if (len > LINE_MAX_BYTES)
+		(void)answer_too_long(&a, copy, LINE_PREFIX_BYTES);
+	else
+		(void)answer_line(&a, copy, len);
+	out = reply_peek(a.out, &outlen);
+	for (i = 0; i < outlen; i++)
+		newlines += out[i] == '\n';
+	if (newlines != 1 || outlen == 0 || out[outlen - 1] != '\n')
+		abort();	/* one line in, one answer out */
+	if (id != NULL && idlen <= 20 && len <= LINE_MAX_BYTES &&
+	    (outlen <= idlen || memcmp(out, idbuf, idlen) != 0 || out[idlen] != ' '))
+		abort();	/* the channel-ID comes back first */
+	if (!maybe_kpoint && (memmem(out, outlen, " OK", 3) != NULL ||
+	    (outlen >= 2 && memcmp(out, "OK", 2) == 0)))
+		abort();	/* OK for something that cannot be kPoint */
+	free(copy);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static bool ready;
+	const char *p = (const char *)data, *end = p + size;
+
+	if (!ready) {
+		setup();
+		ready = true;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		one_line((char *)(uintptr_t)p, len);
+		p += len + 1;
+	}
+	return 0;
+}
