@@ -366,6 +366,78 @@ allowlist_counts(const struct allowlist *al, struct allowlist_counts *c)
 			c->ports++;
 }
 
+/* Entries of set a whose flags differ in set b. */
+static size_t
+names_missing(const struct hostset *a, const struct hostset *b)
+{
+	size_t cursor = 0, len, n = 0;
+	const char *name;
+	unsigned flags;
+
+	while (hostset_next(a, &cursor, &name, &len, &flags))
+		if (hostset_get(b, name, len) != flags)
+			n++;
+	return n;
+}
+
+static int
+cmp_strings(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The pattern texts of w, kind-prefixed and sorted; *n gets how many. */
+static const char **
+pattern_texts(const struct wildcard *w, size_t *n)
+{
+	size_t total = wildcard_count(w, WILDCARD_GLOB) + wildcard_count(w, WILDCARD_REGEX);
+	const char **v = xreallocarray(NULL, total, sizeof *v), *text;
+	enum wildcard_kind kind;
+	size_t cursor = 0;
+
+	*n = 0;
+	while (wildcard_next(w, &cursor, &text, &kind))
+		v[(*n)++] = text;
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, cmp_strings);
+	return v;
+}
+
+size_t
+allowlist_missing(const struct allowlist *a, const struct allowlist *b)
+{
+	size_t n = names_missing(a->names, b->names) + names_missing(a->types, b->types);
+	size_t cursor = 0, na, nb, i = 0, j = 0, p;
+	const char **pa, **pb;
+	struct cidr net;
+
+	while (cidrset_next(a->nets, &cursor, &net))
+		if (!cidrset_has(b->nets, &net))
+			n++;
+	for (p = 1; p < 65536; p++)
+		if (allowlist_has_port(a, (unsigned)p) && !allowlist_has_port(b, (unsigned)p))
+			n++;
+	/* Patterns: a merge of the two sorted text lists (globs and regexes rarely collide). */
+	pa = pattern_texts(a->patterns, &na);
+	pb = pattern_texts(b->patterns, &nb);
+	while (i < na) {
+		int cmp = j < nb ? strcmp(pa[i], pb[j]) : -1;
+
+		if (cmp < 0) {
+			n++;
+			i++;
+		} else if (cmp > 0)
+			j++;
+		else {
+			i++;
+			j++;
+		}
+	}
+	free(pa);
+	free(pb);
+	return n;
+}
+
 static void
 lines_push(char ***lines, size_t *n, size_t *cap, char *s)
 {

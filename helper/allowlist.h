@@ -66,6 +66,12 @@ bool allowlist_has_type(const struct allowlist *al, const char *type, size_t len
 void allowlist_counts(const struct allowlist *al, struct allowlist_counts *c);
 
 /*
+ * How many entries of a are not in b (an entry: a name with its flags, a pattern, a network,
+ * a port, a type). Probes b's structures; copies nothing but the pattern texts.
+ */
+size_t allowlist_missing(const struct allowlist *a, const struct allowlist *b);
+
+/*
  * The list as normalised directive lines ("host x", "domain .x", "net a/n", "port 80-81", ...),
  * sorted, one entry per line. Returns an array of n strings; free it with allowlist_lines_free.
  */

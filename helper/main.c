@@ -90,28 +90,6 @@ describe(const struct allowlist *al, char *buf, size_t size)
 	    c.types);
 }
 
-/* Entries in a but not in b, both sorted. */
-static size_t
-count_missing(char **a, size_t na, char **b, size_t nb)
-{
-	size_t i = 0, j = 0, missing = 0;
-
-	while (i < na) {
-		int cmp = j < nb ? strcmp(a[i], b[j]) : -1;
-
-		if (cmp < 0) {
-			missing++;
-			i++;
-		} else if (cmp > 0)
-			j++;
-		else {
-			i++;
-			j++;
-		}
-	}
-	return missing;
-}
-
 /*
  * Load the configured list. Errors go to stderr as FILE:LINE: message; the first one is also
  * kept in failure for the answers. Returns the list or NULL.
@@ -146,8 +124,8 @@ static void
 reload(struct state *st, const char *why)
 {
 	struct allowlist *al;
-	size_t nerrors = 0, nold = 0, nnew;
-	char **old = NULL, **new, summary[256];
+	size_t nerrors = 0;
+	char summary[256];
 
 	if (st->config != NULL && stat(st->config, &st->seen) == 0)
 		st->seen_valid = true;
@@ -168,17 +146,13 @@ reload(struct state *st, const char *why)
 	if (strcmp(why, "start") != 0)
 		st->ans.counters.reloads++;
 	describe(al, summary, sizeof summary);
-	new = allowlist_lines(al, &nnew);
-	if (st->list != NULL) {
-		old = allowlist_lines(st->list, &nold);
+	if (st->list != NULL)
 		log_info("reloaded (%s) %s: %s; %zu entries added, %zu removed", why,
 		    st->config != NULL ? st->config : "built-in list", summary,
-		    count_missing(new, nnew, old, nold), count_missing(old, nold, new, nnew));
-	} else
+		    allowlist_missing(al, st->list), allowlist_missing(st->list, al));
+	else
 		log_info("loaded %s: %s", st->config != NULL ? st->config : "built-in list",
 		    summary);
-	allowlist_lines_free(old, nold);
-	allowlist_lines_free(new, nnew);
 	allowlist_free(st->list);
 	st->list = al;
 	st->ans.list = al;

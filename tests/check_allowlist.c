@@ -57,6 +57,28 @@ static const struct {
 	{ "type */mp4\n", "t.conf:1: type '*/mp4': not a content type (type/subtype or type/*)\n" },
 	{ "type a/b c/d;x=1\n", "t.conf:1: type 'c/d;x=1': not a content type (type/subtype or "
 	  "type/*)\n" },
+	{ "host b\xc3\xbc" "cher.example\n", "t.conf:1: host 'b\xc3\xbc" "cher.example': host name "
+	  "contains a character other than a-z 0-9 - _ .\n" },
+	{ "host \xff\n", "t.conf:1: host '\xff': host name contains a character other than a-z 0-9 "
+	  "- _ .\n" },
+	{ "net ::/129\n", "t.conf:1: net '::/129': prefix length is not a number in range\n" },
+	{ "net 1.2.3.4/-1\n", "t.conf:1: net '1.2.3.4/-1': prefix length is not a number in "
+	  "range\n" },
+	{ "net [::1]\n", "t.conf:1: net '[::1]': not an IPv4 or IPv6 address\n" },
+	{ "port 1-\n", "t.conf:1: port '1-': not a port number 1-65535 or a range N-M\n" },
+	{ "port -5\n", "t.conf:1: port '-5': not a port number 1-65535 or a range N-M\n" },
+	{ "port 080\n", "t.conf:1: port '080': not a port number 1-65535 or a range N-M\n" },
+	{ "type a/b/c\n", "t.conf:1: type 'a/b/c': not a content type (type/subtype or type/*)\n" },
+	{ "type a/\n", "t.conf:1: type 'a/': not a content type (type/subtype or type/*)\n" },
+	{ "HOST a.example\n", "t.conf:1: unknown directive 'HOST' (expected host, domain, regex, "
+	  "net, port or type)\n" },
+	{ "host a.example\nhost\t\t# only a comment\n", "t.conf:2: 'host' needs at least one "
+	  "value\n" },
+	{ "regex ^a[\n", "t.conf:1: regex '^a[': missing terminating ] for character class at "
+	  "offset 3\n" },
+	{ "host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example\n",
+	  "t.conf:1: host 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example': "
+	  "label longer than 63 characters in host name\n" },
 	/* every bad value is reported, on its own line, and good lines do not hide them */
 	{ "port 80 x 443 y\nhost ok.com\nnet 1.2.3.4/40\n",
 	  "t.conf:1: port 'x': not a port number 1-65535 or a range N-M\n"
@@ -202,6 +224,58 @@ START_TEST(missing_file)
 }
 END_TEST
 
+START_TEST(long_lines_and_empty_files)
+{
+	char *errs = NULL, *text;
+	size_t nerrors = 0, i, n;
+	struct allowlist *al;
+	char **lines;
+
+	/* a 1 MiB line of host names loads; so does a file of nothing but comments */
+	text = malloc(1100000);
+	ck_assert_ptr_nonnull(text);
+	strcpy(text, "host");
+	for (i = 0, n = 4; n < 1048576; i++)
+		n += (size_t)sprintf(text + n, " h%zu.example", i);
+	strcpy(text + n, "\n");
+	al = load_text(text, &errs, &nerrors);
+	ck_assert_msg(al != NULL, "%s", errs);
+	ck_assert_uint_eq(hostset_count(al->names), i);
+	allowlist_free(al);
+	free(errs);
+	free(text);
+	errs = NULL;
+	al = load_text("# nothing\n\n   \n", &errs, &nerrors);
+	ck_assert_ptr_nonnull(al);
+	lines = allowlist_lines(al, &n);
+	ck_assert_uint_eq(n, 0);
+	allowlist_lines_free(lines, n);
+	allowlist_free(al);
+	free(errs);
+}
+END_TEST
+
+START_TEST(missing_counts_changes)
+{
+	char *errs_a = NULL, *errs_b = NULL;
+	struct allowlist *a = load_text("host a.example b.example\ndomain .c.example mp*.x\n"
+	    "net 10.0.0.0/8\nport 80 443\ntype video/mp4\n", &errs_a, NULL);
+	struct allowlist *b = load_text("host a.example\ndomain c.example mp*.x q*.x\n"
+	    "net 10.0.0.0/8 ::1\nport 80\ntype video/mp4 audio/*\n", &errs_b, NULL);
+
+	ck_assert(a != NULL && b != NULL);
+	/* a has b.example, .c.example (flags differ), port 443 that b lacks */
+	ck_assert_uint_eq(allowlist_missing(a, b), 3);
+	/* b has c.example (exact only), q*.x, ::1/128, audio/ * that a lacks */
+	ck_assert_uint_eq(allowlist_missing(b, a), 4);
+	ck_assert_uint_eq(allowlist_missing(a, a), 0);
+	allowlist_free(a);
+	allowlist_free(b);
+	free(errs_a);
+	free(errs_b);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -214,6 +288,8 @@ suite(void)
 	tcase_add_test(tc, dump_is_normalised);
 	tcase_add_test(tc, builtin_matches_guide);
 	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, long_lines_and_empty_files);
+	tcase_add_test(tc, missing_counts_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }

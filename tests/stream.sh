@@ -200,6 +200,22 @@ check "regex work limit: fail closed" \
     "$(printf '%s\n' 'ERR log=kpoint-deny:error message="the pattern matcher failed; denied to be safe"' \
         'OK kpoint=1 log="kpoint-allow:regex:^(a|aa|\\.)+$"')"
 
+# Out of memory ends the helper with a message (Squid denies the request in flight and
+# starts a new helper); it never answers OK. Skipped where ulimit -v cannot apply (ASan,
+# valgrind).
+if [ -z "${VALGRIND_WRAPPED:-}" ] && (ulimit -v 60000; "$HELPER" --version) > /dev/null 2>&1
+then
+	awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "host h%d.example\n", i }' > "$TMP/huge.conf"
+	(ulimit -v 60000; printf 'h1.example 80 - -\n' |
+	    "$HELPER" -c "$TMP/huge.conf" > "$TMP/oom-out" 2> "$TMP/oom-err")
+	check "out of memory: exit status 1" "$?" 1
+	check "out of memory: says so" "$(grep -c 'FATAL: out of memory' "$TMP/oom-err")" 1
+	check "out of memory: no OK" "$(grep -c OK "$TMP/oom-out")" 0
+	rm -f "$TMP/huge.conf"
+else
+	echo "note: out-of-memory check skipped (ulimit -v does not apply to this build)"
+fi
+
 # SIGTERM: the answers owed go out, then exit 0. (A FIFO and a plain background process:
 # bash drops a coproc's descriptors as soon as it ends.)
 mkfifo "$TMP/term-in"
