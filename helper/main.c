@@ -21,6 +21,7 @@
 #include "allowlist.h"
 #include "answer.h"
 #include "declog.h"
+#include "emit.h"
 #include "linereader.h"
 #include "log.h"
 #include "reply.h"
@@ -61,6 +62,7 @@ usage(FILE *f)
 	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE]\n"
 	    "       ext_kpoint_acl --check [-c FILE]\n"
 	    "       ext_kpoint_acl --dump [-c FILE]\n"
+	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid [-c FILE]\n"
 	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
 	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
 	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
@@ -69,6 +71,7 @@ usage(FILE *f)
 	    "      --check         load the list, report every error as FILE:LINE: message,\n"
 	    "                      print a summary, exit 0 if it loads and 1 if not\n"
 	    "      --dump          print the list normalised, one entry per line\n"
+	    "      --emit FORMAT   print the list as nft, iptables, ip6tables or squid config\n"
 	    "  -h, --help  -V, --version\n");
 }
 
@@ -310,13 +313,14 @@ main(int argc, char *argv[])
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "dump", no_argument, NULL, 'D' },
+		{ "emit", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct state st;
 	sigset_t waitmask;
-	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr;
+	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr, *emit = NULL;
 	bool debug = false, check = false, dump = false;
 	char startup_error[256] = "";
 	int ch, rc;
@@ -343,6 +347,9 @@ main(int argc, char *argv[])
 		case 'D':
 			dump = true;
 			break;
+		case 'E':
+			emit = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -360,7 +367,7 @@ main(int argc, char *argv[])
 		    argv[optind]);
 	log_init(PACKAGE, debug);
 
-	if (check || dump) {
+	if (check || dump || emit != NULL) {
 		size_t nerrors = 0, i, n;
 		char summary[256], **lines;
 
@@ -379,6 +386,12 @@ main(int argc, char *argv[])
 		if (check) {
 			describe(st.list, summary, sizeof summary);
 			printf("%s: OK: %s\n", st.config != NULL ? st.config : "built-in", summary);
+		} else if (emit != NULL) {
+			if (emit_list(st.list, emit, stdout, &errstr) == -1) {
+				log_warnx("--emit %s: %s (formats: %s)", emit, errstr, emit_formats);
+				allowlist_free(st.list);
+				return 2;
+			}
 		} else {
 			lines = allowlist_lines(st.list, &n);
 			for (i = 0; i < n; i++)

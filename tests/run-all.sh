@@ -16,7 +16,7 @@ failed=0
 # summarize DIR: print the Check and shell-test summary lines of DIR's test logs.
 summarize() {
 	local log line
-	for log in "$1"/tests/*.log; do
+	for log in "$1"/tests/*.log "$1"/tests/fuzz/*.log; do
 		[ -e "$log" ] || continue
 		[ "${log##*/}" = test-suite.log ] && continue
 		line=$(grep -hE '^[0-9]+%: Checks: |^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)

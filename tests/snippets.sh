@@ -4,6 +4,7 @@
 #    README shows the lines exactly as the integration tests use them
 #  - logrotate accepts the logrotate snippet
 #  - the creators' optional section of kpoint.conf loads when uncommented
+#  - the man page renders with man -l, without warnings, and documents every option
 . "$TOP_SRCDIR/tests/lib.sh"
 trap cleanup_tmp EXIT
 S="$TOP_SRCDIR/conf-snippets"
@@ -31,4 +32,20 @@ sed 's/^#\(type\|host\|domain\) /\1 /' "$S/kpoint.conf" > "$TMP/creators.conf"
 check "kpoint.conf with the creators' section loads" "$?" 0
 check "creators' section adds its entries" "$(cut -d: -f2- "$TMP/creators.out")" \
     " OK: 19 hosts, 3 domains, 0 globs, 0 regexes, 15 nets, 4 ports, 12 types"
+MAN="$TOP_SRCDIR/helper/ext_kpoint_acl.8"
+if command -v man > /dev/null; then
+	MANWIDTH=80 man --warnings -l "$MAN" > "$TMP/man.out" 2> "$TMP/man.err"
+	check "man -l renders the page" "$?" 0
+	check "man -l: no warnings" "$(cat "$TMP/man.err")" ""
+	for section in NAME SYNOPSIS DESCRIPTION OPTIONS "FILE FORMAT" CONFIGURATION PROTOCOL \
+	    "DECISION LOG" SIGNALS "EXIT STATUS" FILES; do
+		check "man page has $section" "$(grep -c "^$section\$" "$TMP/man.out")" 1
+	done
+	for opt in $("$HELPER" --help | grep -oE -- '--[a-z]+' | sort -u); do
+		if grep -qF -- "$opt" "$TMP/man.out"; then pass; else
+			fail "man page lacks $opt"; fi
+	done
+else
+	fail "man is not installed (tests/setup.sh installs man-db)"
+fi
 finish

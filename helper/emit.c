@@ -1,0 +1,360 @@
+/* emit: firewall and Squid-native renderings of the allowlist (see emit.h). */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "xalloc.h"
+
+const char emit_formats[] = "nft, iptables, ip6tables, squid";
+
+/* At most this many port specs per iptables multiport rule (a range counts as two). */
+#define MULTIPORT_MAX	15
+
+struct range {
+	unsigned	lo, hi;
+};
+
+/* The list's ports as ranges, in order; *n gets how many. Free the array. */
+static struct range *
+port_ranges(const struct allowlist *al, size_t *n)
+{
+	struct range *r = NULL;
+	size_t cap = 0;
+	unsigned p;
+
+	*n = 0;
+	for (p = 1; p < 65536; p++) {
+		if (!allowlist_has_port(al, p))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			r = xreallocarray(r, cap, sizeof *r);
+		}
+		r[*n].lo = p;
+		while (p + 1 < 65536 && allowlist_has_port(al, p + 1))
+			p++;
+		r[(*n)++].hi = p;
+	}
+	return r;
+}
+
+static int
+cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names and patterns, as comment lines: a firewall cannot match them, the proxy does. */
+static void
+names_as_comments(const struct allowlist *al, FILE *out)
+{
+	char **lines;
+	size_t n, i, shown = 0;
+
+	lines = allowlist_lines(al, &n);
+	fprintf(out, "# Names are not resolved here; the proxy (ext_kpoint_acl in Squid) matches\n"
+	    "# them. Networks inside a larger listed one are left out (tools reject overlaps).\n"
+	    "# Entries of the list that a firewall cannot use:\n");
+	for (i = 0; i < n; i++)
+		if (strncmp(lines[i], "host ", 5) == 0 || strncmp(lines[i], "domain ", 7) == 0 ||
+		    strncmp(lines[i], "regex ", 6) == 0 || strncmp(lines[i], "type ", 5) == 0) {
+			fprintf(out, "#   %s\n", lines[i]);
+			shown++;
+		}
+	if (shown == 0)
+		fprintf(out, "#   (none)\n");
+	allowlist_lines_free(lines, n);
+}
+
+static size_t
+count_family(const struct allowlist *al, int af)
+{
+	size_t cursor = 0, n = 0;
+	struct cidr net;
+
+	while (cidrset_next(al->nets, &cursor, &net))
+		n += net.af == af;
+	return n;
+}
+
+/* Is net inside a shorter network of the list? */
+static bool
+inside_larger(const struct allowlist *al, const struct cidr *net)
+{
+	struct cidr up = *net;
+	int len;
+
+	for (len = net->len - 1; len >= 0; len--) {
+		up.addr[len / 8] &= (uint8_t)~(0x80u >> (len % 8));
+		up.len = (uint8_t)len;
+		if (cidrset_has(al->nets, &up))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The networks of one family, sorted as text so output is stable. A network inside a larger
+ * listed one is left out: nft rejects overlapping intervals, and Squid ignores the larger one.
+ */
+static char **
+nets_of(const struct allowlist *al, int af, size_t *n)
+{
+	char **v, buf[CIDR_TEXT_MAX];
+	size_t cursor = 0;
+	struct cidr net;
+
+	v = xreallocarray(NULL, count_family(al, af) + 1, sizeof *v);
+	*n = 0;
+	while (cidrset_next(al->nets, &cursor, &net)) {
+		if (net.af != af || inside_larger(al, &net))
+			continue;
+		cidr_format(&net, buf, sizeof buf);
+		v[(*n)++] = xstrdup(buf);
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, cmp_strings);
+	return v;
+}
+
+static void
+free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+nft_set(FILE *out, const char *name, const char *type, char **elems, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n", name, type);
+	if (n > 0) {
+		fprintf(out, "\t\telements = {");
+		for (i = 0; i < n; i++)
+			fprintf(out, "%s%s%s", i == 0 ? " " : ",", i > 0 && i % 4 == 0 ? "\n\t\t\t" :
+			    i == 0 ? "" : " ", elems[i]);
+		fprintf(out, " }\n");
+	}
+	fprintf(out, "\t}\n");
+}
+
+static void
+emit_nft(const struct allowlist *al, FILE *out)
+{
+	size_t nr, n4, n6, i;
+	struct range *r = port_ranges(al, &nr);
+	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6), **ports;
+
+	fprintf(out, "#!/usr/sbin/nft -f\n"
+	    "# ext_kpoint_acl --emit nft (list: %s)\n"
+	    "# The firewall half of kPoint's guide: outbound TCP to the listed networks on the\n"
+	    "# listed ports. It adds sets and a chain to Debian's \"table inet filter\"\n"
+	    "# (/etc/nftables.conf); allow kPoint from your forward (or output) chain, before its\n"
+	    "# final drop, with:   jump kpoint_out\n#\n", al->source);
+	names_as_comments(al, out);
+	ports = xreallocarray(NULL, nr + 1, sizeof *ports);
+	for (i = 0; i < nr; i++) {
+		char buf[16];
+
+		if (r[i].lo == r[i].hi)
+			snprintf(buf, sizeof buf, "%u", r[i].lo);
+		else
+			snprintf(buf, sizeof buf, "%u-%u", r[i].lo, r[i].hi);
+		ports[i] = xstrdup(buf);
+	}
+	fprintf(out, "table inet filter {\n");
+	nft_set(out, "kpoint_v4", "ipv4_addr", v4, n4);
+	nft_set(out, "kpoint_v6", "ipv6_addr", v6, n6);
+	nft_set(out, "kpoint_ports", "inet_service", ports, nr);
+	fprintf(out, "\tchain kpoint_out {\n"
+	    "\t\tip daddr @kpoint_v4 tcp dport @kpoint_ports accept\n"
+	    "\t\tip6 daddr @kpoint_v6 tcp dport @kpoint_ports accept\n"
+	    "\t}\n}\n");
+	free_strings(v4, n4);
+	free_strings(v6, n6);
+	free_strings(ports, nr);
+	free(r);
+}
+
+static void
+emit_iptables(const struct allowlist *al, FILE *out, int af)
+{
+	size_t nr, n, i, j;
+	struct range *r = port_ranges(al, &nr);
+	char **nets = nets_of(al, af, &n);
+	const char *tool = af == 4 ? "iptables" : "ip6tables";
+
+	fprintf(out, "# ext_kpoint_acl --emit %s (list: %s)\n"
+	    "# The firewall half of kPoint's guide for IPv%d: outbound TCP to the listed networks on\n"
+	    "# the listed ports. Load with \"%s-restore --noflush\", then allow kPoint from your\n"
+	    "# FORWARD (or OUTPUT) chain, before its final drop:   -j KPOINT_OUT\n"
+	    "# (IPv%d networks: ext_kpoint_acl --emit %s)\n#\n", tool, al->source, af, tool,
+	    af == 4 ? 6 : 4, af == 4 ? "ip6tables" : "iptables");
+	names_as_comments(al, out);
+	fprintf(out, "*filter\n:KPOINT_OUT - [0:0]\n");
+	for (i = 0; i < n; i++) {
+		/* multiport takes at most 15 ports, a range counting as two: split if needed */
+		for (j = 0; j < nr;) {
+			size_t used = 0;
+
+			fprintf(out, "-A KPOINT_OUT -d %s -p tcp -m multiport --dports ", nets[i]);
+			while (j < nr && used + (r[j].lo == r[j].hi ? 1 : 2) <= MULTIPORT_MAX) {
+				if (used > 0)
+					fputc(',', out);
+				if (r[j].lo == r[j].hi)
+					fprintf(out, "%u", r[j].lo);
+				else
+					fprintf(out, "%u:%u", r[j].lo, r[j].hi);
+				used += r[j].lo == r[j].hi ? 1 : 2;
+				j++;
+			}
+			fprintf(out, " -j ACCEPT\n");
+		}
+	}
+	fprintf(out, "COMMIT\n");
+	free_strings(nets, n);
+	free(r);
+}
+
+/* Is name under an entry that covers all its subdomains? (Squid warns about such overlaps.) */
+static bool
+covered_by_parent(const struct allowlist *al, const char *name)
+{
+	const char *p = name;
+
+	while ((p = strchr(p, '.')) != NULL) {
+		p++;
+		if (hostset_get(al->names, p, strlen(p)) & HS_SUBDOMAINS)
+			return true;
+	}
+	return false;
+}
+
+/* Write s as a POSIX extended regex matching it literally; with glob, '*' is ".*". */
+static void
+put_escaped(FILE *out, const char *s, bool glob)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '*' && glob)
+			fputs(".*", out);
+		else {
+			if (strchr(".[]{}()\\*+?|^$", *s) != NULL)
+				fputc('\\', out);
+			fputc(*s, out);
+		}
+	}
+}
+
+static void
+emit_squid(const struct allowlist *al, FILE *out)
+{
+	size_t cursor = 0, len, i, n4, n6;
+	const char *name;
+	unsigned flags;
+	enum wildcard_kind kind;
+	bool any_dom = false, any_re = false;
+	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6);
+	size_t nr;
+	struct range *r = port_ranges(al, &nr);
+
+	fprintf(out, "# ext_kpoint_acl --emit squid (list: %s)\n"
+	    "# Squid-native acls for the same list, for proxies that cannot run the helper.\n"
+	    "# Differences: dst resolves names through DNS (the helper only uses the address\n"
+	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", al->source);
+	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
+		if (flags & HS_EXACT && !(flags & HS_SUBDOMAINS) && covered_by_parent(al, name))
+			continue;	/* already under a .domain entry */
+		if (flags == HS_SUBDOMAINS)
+			continue;	/* subdomains only: a regex below */
+		fprintf(out, "acl kpoint_dst dstdomain %s%s\n", flags & HS_SUBDOMAINS ? "." : "", name);
+		any_dom = true;
+	}
+	cursor = 0;
+	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
+		if (flags != HS_SUBDOMAINS)
+			continue;
+		fprintf(out, "acl kpoint_dst_re dstdom_regex -i \\.");
+		put_escaped(out, name, false);
+		fprintf(out, "$\n");
+		any_re = true;
+	}
+	cursor = 0;
+	while (wildcard_next(al->patterns, &cursor, &name, &kind)) {
+		fprintf(out, "acl kpoint_dst_re dstdom_regex -i ");
+		if (kind == WILDCARD_GLOB) {
+			fputc('^', out);
+			put_escaped(out, name, true);
+			fputc('$', out);
+		} else
+			fputs(name, out);
+		fputc('\n', out);
+		any_re = true;
+	}
+	for (i = 0; i < n4; i++)
+		fprintf(out, "acl kpoint_ip dst %s\n", v4[i]);
+	for (i = 0; i < n6; i++)
+		fprintf(out, "acl kpoint_ip dst %s\n", v6[i]);
+	for (i = 0; i < nr; i++) {
+		if (r[i].lo == r[i].hi)
+			fprintf(out, "acl kpoint_ports port %u\n", r[i].lo);
+		else
+			fprintf(out, "acl kpoint_ports port %u-%u\n", r[i].lo, r[i].hi);
+	}
+	cursor = 0;
+	while (hostset_next(al->types, &cursor, &name, &len, &flags)) {
+		fprintf(out, "acl kpoint_media rep_mime_type -i ^");
+		put_escaped(out, name, false);
+		fprintf(out, "%s\n", flags & HS_SUBDOMAINS ? "" : "($|;| )");
+	}
+	fprintf(out, "acl kpoint any-of");
+	if (any_dom)
+		fprintf(out, " kpoint_dst");
+	if (any_re)
+		fprintf(out, " kpoint_dst_re");
+	if (n4 + n6 > 0)
+		fprintf(out, " kpoint_ip");
+	fprintf(out, "\n# Use (see README): http_access allow localnet kpoint kpoint_ports\n"
+	    "#                  http_access deny kpoint !kpoint_ports\n"
+	    "#                  adaptation_access scanner_req deny kpoint\n"
+	    "#                  adaptation_access scanner_resp deny kpoint kpoint_media\n");
+	free_strings(v4, n4);
+	free_strings(v6, n6);
+	free(r);
+}
+
+int
+emit_list(const struct allowlist *al, const char *format, FILE *out, const char **errstr)
+{
+	if (hostset_count(al->names) == 0 && cidrset_count(al->nets) == 0 &&
+	    wildcard_count(al->patterns, WILDCARD_GLOB) +
+	    wildcard_count(al->patterns, WILDCARD_REGEX) == 0) {
+		*errstr = "the list has no host, domain, regex or net entry";
+		return -1;
+	}
+	if (strcmp(format, "nft") == 0)
+		emit_nft(al, out);
+	else if (strcmp(format, "iptables") == 0)
+		emit_iptables(al, out, 4);
+	else if (strcmp(format, "ip6tables") == 0)
+		emit_iptables(al, out, 6);
+	else if (strcmp(format, "squid") == 0)
+		emit_squid(al, out);
+	else {
+		*errstr = "unknown format";
+		return -1;
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		*errstr = "write error";
+		return -1;
+	}
+	return 0;
+}

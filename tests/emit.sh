@@ -1,0 +1,82 @@
+#!/bin/bash
+# emit.sh: --emit output is loaded into the real tools' syntax checks: nft -c -f,
+# iptables-restore --test, ip6tables-restore --test, squid -k parse. For the built-in list and
+# for tests/data/emit.conf (IPv6, ranges, more ports than one multiport rule holds). A broken
+# copy of each output must be rejected, so a check that accepts anything would show.
+. "$TOP_SRCDIR/tests/lib.sh"
+trap cleanup_tmp EXIT
+
+for tool in nft iptables-restore ip6tables-restore squid; do
+	command -v "$tool" > /dev/null || fail "$tool is not installed (tests/setup.sh installs it)"
+done
+
+squid_parse() {	# FILE: a minimal squid.conf using the emitted acls, parsed by Squid
+	cat > "$TMP/squid.conf" <<-CONF
+	http_port 127.0.0.1:3128
+	pid_filename none
+	cache_log $TMP/cache.log
+	include $1
+	acl localnet src 127.0.0.0/8
+	http_access allow localnet kpoint kpoint_ports
+	http_access deny kpoint !kpoint_ports
+	http_reply_access allow kpoint kpoint_media
+	http_access deny all
+	CONF
+	squid -k parse -f "$TMP/squid.conf" > "$TMP/parse.out" 2>&1 &&
+	    ! grep -qE 'ERROR|FATAL|WARNING|is a subdomain' "$TMP/parse.out"
+}
+
+for list in built-in "$DATA/emit.conf"; do
+	args=()
+	[ "$list" != built-in ] && args=(-c "$list")
+	name=${list##*/}
+	for fmt in nft iptables ip6tables squid; do
+		"$HELPER" --emit "$fmt" "${args[@]}" > "$TMP/out.$fmt" 2> "$TMP/err.$fmt"
+		check "$name --emit $fmt: exit status" "$?" 0
+	done
+	nft -c -f "$TMP/out.nft" > "$TMP/nft.err" 2>&1
+	check "$name: nft -c accepts it" "$?" 0
+	iptables-restore --test --noflush "$TMP/out.iptables" > "$TMP/ipt.err" 2>&1
+	check "$name: iptables-restore --test accepts it" "$?" 0
+	ip6tables-restore --test --noflush "$TMP/out.ip6tables" > "$TMP/ip6t.err" 2>&1
+	check "$name: ip6tables-restore --test accepts it" "$?" 0
+	squid_parse "$TMP/out.squid"
+	check "$name: squid -k parse accepts it, no warnings" "$?" 0
+	[ "$?" = 0 ] || cat "$TMP/parse.out"
+	for fmt in nft iptables; do
+		check "$name --emit $fmt: names listed for the proxy, not resolved" \
+		    "$(grep -c '^# Names are not resolved here' "$TMP/out.$fmt")" 1
+	done
+done
+
+# emit.conf specifics: every network and port made it, in the right family.
+check "nft: IPv6 networks in the v6 set" \
+    "$(grep -A4 'set kpoint_v6' "$TMP/out.nft" | grep -c '2001:db8::/32')" 1
+check "iptables: 2 IPv4 networks x 2 rules (ports split at 15)" \
+    "$(grep -c '^-A KPOINT_OUT' "$TMP/out.iptables")" 4
+check "ip6tables: 1 IPv6 network (the other lies inside it) x 2 rules" \
+    "$(grep -c '^-A KPOINT_OUT' "$TMP/out.ip6tables")" 2
+check "iptables: the range" "$(grep -c '8000:8010' "$TMP/out.iptables")" 2
+check "squid: subdomains-only entry as a regex" \
+    "$(grep -c 'dstdom_regex -i \\.star\\.example\$' "$TMP/out.squid")" 1
+check "squid: glob as an anchored regex" \
+    "$(grep -c 'dstdom_regex -i ^mp\.\*se\\.glob\\.example\$' "$TMP/out.squid")" 1
+check "squid: regex specials in types escaped" \
+    "$(grep -c 'rep_mime_type -i ^image/svg\\+xml' "$TMP/out.squid")" 1
+
+# The checks can fail: a broken copy of each output is rejected.
+sed 's|/32|/33|' "$TMP/out.nft" > "$TMP/bad.nft"
+nft -c -f "$TMP/bad.nft" > /dev/null 2>&1
+check "nft -c rejects a broken copy" "$?" 1
+sed 's|/24|/33|' "$TMP/out.iptables" > "$TMP/bad.iptables"
+iptables-restore --test --noflush "$TMP/bad.iptables" > /dev/null 2>&1
+check "iptables-restore rejects a broken copy" "$?" 2
+sed 's|acl kpoint_ports port 80|acl kpoint_ports port eighty|' "$TMP/out.squid" > "$TMP/bad.squid"
+squid_parse "$TMP/bad.squid"
+check "squid -k parse rejects a broken copy" "$?" 1
+
+"$HELPER" --emit bogus > /dev/null 2> "$TMP/bogus.err"
+check "unknown format: exit status 2" "$?" 2
+check "unknown format: message" "$(cat "$TMP/bogus.err")" \
+    "ext_kpoint_acl: ERROR: --emit bogus: unknown format (formats: nft, iptables, ip6tables, squid)"
+finish
