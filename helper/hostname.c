@@ -42,6 +42,10 @@ hostname_normalize(const char *in, size_t len, int allow_star, char *out, const 
 		}
 		out[i] = (char)c;
 	}
+	if (label == 0) {	/* "a.." : one trailing dot is dropped, the second is an empty label */
+		*errstr = "empty label in host name";
+		return -1;
+	}
 	out[len] = '\0';
 	return (int)len;
 }

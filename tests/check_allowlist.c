@@ -45,6 +45,8 @@ static const struct {
 	{ "domain .*.a.com\n", "t.conf:1: domain '.*.a.com': a leading '.' or '*.' cannot be "
 	  "combined with another '*'\n" },
 	{ "domain ..a.com\n", "t.conf:1: domain '..a.com': empty label in host name\n" },
+	{ "domain *d..\n", "t.conf:1: domain '*d..': empty label in host name\n" },
+	{ "host a.example..\n", "t.conf:1: host 'a.example..': empty label in host name\n" },
 	{ "regex (x\n", "t.conf:1: regex '(x': missing closing parenthesis at offset 2\n" },
 	{ "net 10.0.0.1/8\n", "t.conf:1: net '10.0.0.1/8': address has bits set past the prefix "
 	  "length\n" },
