@@ -1,5 +1,10 @@
 /*
- * wildcard: globs and regexes in PCRE2 batches (see wildcard.h). A batch is one alternation
+ * wildcard: globs and regexes in PCRE2 batches (see wildcard.h).
+ * Globs are indexed by their key, the literal, label-aligned part after the last '*'
+ * ("mp*se.kpoint.com" -> "kpoint.com"): a lookup probes one hash slot per label of the host
+ * and runs only the batches whose key the host ends in, so a list of many globs costs about
+ * what a list of few does. Regexes and globs without a key ("*kpoint*") run on every lookup.
+ * A batch is one alternation
  *   (?:(*MARK:i)alt_i\E)|... so one match call tries many entries and the mark names the
  * entry that matched. \E closes a \Q the entry left open. A regex with back-references or
  * backtracking verbs gets a batch of its own, since renumbered groups or a (*MARK) would change
@@ -15,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostset.h"
 #include "wildcard.h"
 #include "xalloc.h"
 
@@ -31,8 +37,16 @@
 struct entry {
 	char			*text;		/* as written in the list */
 	char			*source;	/* the PCRE2 source for this entry */
+	const char		*key;		/* globs: the index key (points into text); else "" */
+	size_t			 order;		/* when it was added: ties keep the list's order */
 	enum wildcard_kind	 kind;
 	bool			 alone;		/* must not share a batch */
+};
+
+/* The batches of one key: batches[first, first + n). */
+struct bucket {
+	const char	*key;
+	size_t		 first, n;
 };
 
 struct batch {
@@ -48,6 +62,10 @@ struct wildcard {
 	size_t		 nentries, capentries;
 	struct batch	*batches;
 	size_t		 nbatches, capbatches;
+	size_t		 nalways;	/* batches [0, nalways) run on every lookup */
+	struct bucket	*buckets;	/* sorted by key, for bsearch */
+	size_t		 nbuckets;
+	struct hostset	*keys;		/* a quick "is there a bucket for this suffix?" */
 };
 
 struct wildcard *
@@ -73,7 +91,12 @@ free_batches(struct wildcard *w)
 	}
 	free(w->batches);
 	w->batches = NULL;
-	w->nbatches = w->capbatches = 0;
+	w->nbatches = w->capbatches = w->nalways = 0;
+	free(w->buckets);
+	w->buckets = NULL;
+	w->nbuckets = 0;
+	hostset_free(w->keys);
+	w->keys = NULL;
 }
 
 void
@@ -93,6 +116,18 @@ wildcard_free(struct wildcard *w)
 	free(w);
 }
 
+/* A glob's key: what follows the first '.' after its last '*', or "" if nothing does. */
+static const char *
+glob_key(const char *glob)
+{
+	const char *star = strrchr(glob, '*'), *dot;
+
+	if (star == NULL || (dot = strchr(star, '.')) == NULL || dot[1] == '\0' ||
+	    strlen(dot + 1) > HS_NAME_MAX)
+		return "";
+	return dot + 1;
+}
+
 static void
 add_entry(struct wildcard *w, const char *text, char *source, enum wildcard_kind kind,
     bool alone)
@@ -108,6 +143,8 @@ add_entry(struct wildcard *w, const char *text, char *source, enum wildcard_kind
 	e->source = source;
 	e->kind = kind;
 	e->alone = alone;
+	e->key = kind == WILDCARD_GLOB ? glob_key(e->text) : "";
+	e->order = w->nentries - 1;
 }
 
 int
@@ -220,32 +257,35 @@ compile_batch(struct wildcard *w, size_t first, size_t n, char *errbuf, size_t e
 	return 0;
 }
 
-int
-wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
+/* Order: keyless globs, regexes, then keyed globs grouped by key; stable within each. */
+static int
+cmp_entries(const void *a, const void *b)
 {
-	size_t i = 0, j, k = 0;
-	struct entry *sorted;
+	const struct entry *x = a, *y = b;
+	int rx = x->key[0] != '\0' ? 2 : x->kind == WILDCARD_REGEX;
+	int ry = y->key[0] != '\0' ? 2 : y->kind == WILDCARD_REGEX;
+	int c;
 
-	free_batches(w);
-	/* Globs first, then regexes, each in the order added: batches hold one kind only. */
-	sorted = xreallocarray(NULL, w->nentries, sizeof *sorted);
-	for (j = 0; j < w->nentries; j++)
-		if (w->entries[j].kind == WILDCARD_GLOB)
-			sorted[k++] = w->entries[j];
-	for (j = 0; j < w->nentries; j++)
-		if (w->entries[j].kind == WILDCARD_REGEX)
-			sorted[k++] = w->entries[j];
-	free(w->entries);
-	w->entries = sorted;
-	w->capentries = w->nentries;
-	while (i < w->nentries) {
-		size_t n = 1, bytes = strlen(w->entries[i].source);
+	if (rx != ry)
+		return rx - ry;
+	if (rx == 2 && (c = strcmp(x->key, y->key)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Compile entries [i, end) into batches of one kind and key. Returns 0 or -1. */
+static int
+compile_run(struct wildcard *w, size_t i, size_t end, char *errbuf, size_t errsize)
+{
+	while (i < end) {
+		size_t n = 1, bytes = strlen(w->entries[i].source), j;
 
 		if (!w->entries[i].alone) {
-			while (i + n < w->nentries && n < BATCH_ENTRIES) {
+			while (i + n < end && n < BATCH_ENTRIES) {
 				const struct entry *e = &w->entries[i + n];
 
 				if (e->alone || e->kind != w->entries[i].kind ||
+				    strcmp(e->key, w->entries[i].key) != 0 ||
 				    bytes + strlen(e->source) > BATCH_BYTES)
 					break;
 				bytes += strlen(e->source);
@@ -265,12 +305,47 @@ wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
 }
 
 int
-wildcard_match(const struct wildcard *w, const char *host, size_t len,
+wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
+{
+	size_t i = 0, start;
+
+	free_batches(w);
+	if (w->nentries > 1)
+		qsort(w->entries, w->nentries, sizeof *w->entries, cmp_entries);
+	/* Batches that run on every lookup. */
+	while (i < w->nentries && w->entries[i].key[0] == '\0')
+		i++;
+	if (compile_run(w, 0, i, errbuf, errsize) == -1)
+		return -1;
+	w->nalways = w->nbatches;
+	/* One bucket of batches per key. */
+	w->keys = hostset_new();
+	while (i < w->nentries) {
+		const char *key = w->entries[i].key;
+
+		start = i;
+		while (i < w->nentries && strcmp(w->entries[i].key, key) == 0)
+			i++;
+		w->buckets = xreallocarray(w->buckets, w->nbuckets + 1, sizeof *w->buckets);
+		w->buckets[w->nbuckets].key = key;
+		w->buckets[w->nbuckets].first = w->nbatches;
+		if (compile_run(w, start, i, errbuf, errsize) == -1)
+			return -1;
+		w->buckets[w->nbuckets].n = w->nbatches - w->buckets[w->nbuckets].first;
+		w->nbuckets++;
+		hostset_add(w->keys, key, strlen(key), HS_EXACT);
+	}
+	return 0;
+}
+
+/* Run batches [first, first + n) on host. Returns as wildcard_match. */
+static int
+run_batches(const struct wildcard *w, size_t first, size_t n, const char *host, size_t len,
     const char **pattern, enum wildcard_kind *kind)
 {
 	size_t i;
 
-	for (i = 0; i < w->nbatches; i++) {
+	for (i = first; i < first + n; i++) {
 		const struct batch *b = &w->batches[i];
 		uint32_t opts = w->entries[b->first].kind == WILDCARD_GLOB ? PCRE2_ANCHORED : 0;
 		const char *mark;
@@ -295,6 +370,45 @@ wildcard_match(const struct wildcard *w, const char *host, size_t len,
 		*pattern = w->entries[idx].text;
 		*kind = w->entries[idx].kind;
 		return 1;
+	}
+	return 0;
+}
+
+static int
+cmp_bucket(const void *key, const void *b)
+{
+	return strcmp(key, ((const struct bucket *)b)->key);
+}
+
+int
+wildcard_match(const struct wildcard *w, const char *host, size_t len,
+    const char **pattern, enum wildcard_kind *kind)
+{
+	char suffix[HS_NAME_MAX + 1];
+	size_t i;
+	int rc;
+
+	if ((rc = run_batches(w, 0, w->nalways, host, len, pattern, kind)) != 0)
+		return rc;
+	if (w->nbuckets == 0)
+		return 0;
+	/* Each proper label suffix of host may be a key. */
+	for (i = 0; i < len; i++) {
+		const struct bucket *b;
+		size_t slen;
+
+		if (host[i] != '.')
+			continue;
+		slen = len - i - 1;
+		if (slen == 0 || slen > HS_NAME_MAX ||
+		    !(hostset_get(w->keys, host + i + 1, slen) & HS_EXACT))
+			continue;
+		memcpy(suffix, host + i + 1, slen);
+		suffix[slen] = '\0';
+		b = bsearch(suffix, w->buckets, w->nbuckets, sizeof *w->buckets, cmp_bucket);
+		if (b != NULL &&
+		    (rc = run_batches(w, b->first, b->n, host, len, pattern, kind)) != 0)
+			return rc;
 	}
 	return 0;
 }

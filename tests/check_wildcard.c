@@ -90,6 +90,42 @@ START_TEST(many_in_batches)
 }
 END_TEST
 
+START_TEST(indexed_by_suffix)
+{
+	struct wildcard *w = wildcard_new();
+	const char *errstr, *pat;
+	char glob[64], host[64], err[256];
+	int i;
+
+	/* keyed globs in many buckets, one keyless glob, a tail that starts mid-label */
+	for (i = 0; i < 2000; i++) {
+		snprintf(glob, sizeof glob, "cdn*.d%d.example", i);
+		ck_assert_int_eq(wildcard_add_glob(w, glob, &errstr), 0);
+	}
+	ck_assert_int_eq(wildcard_add_glob(w, "*kpoint*", &errstr), 0);
+	ck_assert_int_eq(wildcard_add_glob(w, "*x.tail.example", &errstr), 0);
+	ck_assert_int_eq(wildcard_add_glob(w, "b*.example", &errstr), 0);
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	for (i = 0; i < 2000; i += 111) {
+		snprintf(host, sizeof host, "cdn7.d%d.example", i);
+		snprintf(glob, sizeof glob, "cdn*.d%d.example", i);
+		ck_assert_int_eq(wmatch(w, host, &pat), 1);
+		ck_assert_str_eq(pat, glob);
+	}
+	ck_assert_int_eq(wmatch(w, "cdn7.d2000.example", &pat), 0);
+	ck_assert_int_eq(wmatch(w, "xcdn7.d5.example", &pat), 0);
+	ck_assert_int_eq(wmatch(w, "www.kpoint.net", &pat), 1);
+	ck_assert_str_eq(pat, "*kpoint*");
+	ck_assert_int_eq(wmatch(w, "evilx.tail.example", &pat), 1);
+	ck_assert_int_eq(wmatch(w, "a.bx.tail.example", &pat), 1);
+	ck_assert_int_eq(wmatch(w, "evily.tail.example", &pat), 0);
+	ck_assert_int_eq(wmatch(w, "b.c.example", &pat), 1);	/* '*' spans labels */
+	ck_assert_str_eq(pat, "b*.example");
+	ck_assert_int_eq(wmatch(w, "example", &pat), 0);
+	wildcard_free(w);
+}
+END_TEST
+
 START_TEST(empty)
 {
 	struct wildcard *w = wildcard_new();
@@ -132,6 +168,7 @@ suite(void)
 	tcase_add_test(tc, regexes);
 	tcase_add_test(tc, many_in_batches);
 	tcase_add_test(tc, empty);
+	tcase_add_test(tc, indexed_by_suffix);
 	tcase_add_test(tc, match_limit_fails_closed);
 	suite_add_tcase(s, tc);
 	return s;
