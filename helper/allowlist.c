@@ -286,7 +286,8 @@ allowlist_read(FILE *in, const char *name, FILE *errs, size_t *nerrors)
 		load_error(&ld, "read error: %s", strerror(errno));
 	}
 	free(line);
-	if (ld.nerrors == 0 && wildcard_compile(ld.al->patterns, err, sizeof err) == -1) {
+	if (ld.nerrors == 0 &&
+	    wildcard_compile(ld.al->patterns, ld.al->names, err, sizeof err) == -1) {
 		ld.line = 0;
 		load_error(&ld, "cannot compile the patterns: %s", err);
 	}
@@ -352,6 +353,8 @@ allowlist_counts(const struct allowlist *al, struct allowlist_counts *c)
 
 	memset(c, 0, sizeof *c);
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
+		if (!(flags & (HS_EXACT | HS_SUBDOMAINS)))
+			continue;	/* only a wildcard key */
 		if (flags & HS_SUBDOMAINS)
 			c->domains++;
 		else
@@ -374,8 +377,11 @@ names_missing(const struct hostset *a, const struct hostset *b)
 	const char *name;
 	unsigned flags;
 
+	/* Wildcard keys (HS_KEY) are an index, not entries: only the matching flags count. */
 	while (hostset_next(a, &cursor, &name, &len, &flags))
-		if (hostset_get(b, name, len) != flags)
+		if ((flags & (HS_EXACT | HS_SUBDOMAINS)) != 0 &&
+		    (hostset_get(b, name, len) & (HS_EXACT | HS_SUBDOMAINS)) !=
+		    (flags & (HS_EXACT | HS_SUBDOMAINS)))
 			n++;
 	return n;
 }
@@ -480,6 +486,9 @@ allowlist_lines(const struct allowlist *al, size_t *n)
 
 	*n = 0;
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
+		flags &= HS_EXACT | HS_SUBDOMAINS;	/* wildcard keys are an index, not entries */
+		if (flags == 0)
+			continue;
 		if (flags == HS_EXACT)
 			lines_push(&lines, n, &cap, line_fmt("host", "", name, len));
 		else

@@ -58,13 +58,19 @@ answer_line(struct answerer *a, char *line, size_t len)
 		return answer_bh(a, req.id, req.idlen, errstr);
 
 	switch (d.verdict) {
-	case VERDICT_ALLOW:
+	case VERDICT_ALLOW: {
+		static const char tag[] = "kpoint-allow:";
+		size_t mlen = strlen(d.match);
+
 		a->counters.ok++;
 		reply_begin(a->out, req.id, req.idlen, "OK");
 		reply_kv(a->out, "kpoint", "1", 1);
-		snprintf(logv, sizeof logv, "kpoint-allow:%s", d.match);
-		reply_kv(a->out, "log", logv, strlen(logv));
+		/* no printf on the hot path: logv holds the tag and a match of < 320 bytes */
+		memcpy(logv, tag, sizeof tag - 1);
+		memcpy(logv + sizeof tag - 1, d.match, mlen);
+		reply_kv(a->out, "log", logv, sizeof tag - 1 + mlen);
 		return reply_end(a->out);
+	}
 	case VERDICT_OTHER:
 		a->counters.err++;
 		reply_begin(a->out, req.id, req.idlen, "ERR");

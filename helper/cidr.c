@@ -26,9 +26,16 @@ bool
 cidr_parse_addr(const char *text, size_t len, struct cidr *out)
 {
 	char buf[INET6_ADDRSTRLEN];
+	size_t i;
 
 	if (len == 0 || len >= sizeof buf)
 		return false;
+	/* Most hosts are names: an address is digits and dots, or has a ':'. */
+	if (memchr(text, ':', len) == NULL) {
+		for (i = 0; i < len; i++)
+			if ((text[i] < '0' || text[i] > '9') && text[i] != '.')
+				return false;
+	}
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	memset(out, 0, sizeof *out);

@@ -271,6 +271,9 @@ emit_squid(const struct allowlist *al, FILE *out)
 	    "# Differences: dst resolves names through DNS (the helper only uses the address\n"
 	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", al->source);
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
+		flags &= HS_EXACT | HS_SUBDOMAINS;	/* wildcard keys are an index, not entries */
+		if (flags == 0)
+			continue;
 		if (flags & HS_EXACT && !(flags & HS_SUBDOMAINS) && covered_by_parent(al, name))
 			continue;	/* already under a .domain entry */
 		if (flags == HS_SUBDOMAINS)
@@ -280,7 +283,7 @@ emit_squid(const struct allowlist *al, FILE *out)
 	}
 	cursor = 0;
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		if (flags != HS_SUBDOMAINS)
+		if ((flags & (HS_EXACT | HS_SUBDOMAINS)) != HS_SUBDOMAINS)
 			continue;
 		fprintf(out, "acl kpoint_dst_re dstdom_regex -i \\.");
 		put_escaped(out, name, false);
@@ -334,9 +337,10 @@ emit_squid(const struct allowlist *al, FILE *out)
 int
 emit_list(const struct allowlist *al, const char *format, FILE *out, const char **errstr)
 {
-	if (hostset_count(al->names) == 0 && cidrset_count(al->nets) == 0 &&
-	    wildcard_count(al->patterns, WILDCARD_GLOB) +
-	    wildcard_count(al->patterns, WILDCARD_REGEX) == 0) {
+	struct allowlist_counts c;
+
+	allowlist_counts(al, &c);
+	if (c.hosts + c.domains + c.nets + c.globs + c.regexes == 0) {
 		*errstr = "the list has no host, domain, regex or net entry";
 		return -1;
 	}

@@ -1,7 +1,10 @@
 /*
  * hostset: open-addressing hash set of names with exact/suffix flags (see hostset.h).
  * Names live in a chunked arena; the table keeps 16-byte slots and a load factor of at most 1/2,
- * so the common case, a miss, ends after one or two probes.
+ * so the common case, a miss, ends after one or two probes. In front of the table sits a
+ * blocked Bloom filter of about 8 bits per entry (one 64-bit word per name, 3 bits set): a
+ * million names need 1 MiB of filter, which stays in cache, where the table (32 MiB) cannot,
+ * so most misses are answered without a trip to memory.
  */
 #include "config.h"
 
@@ -31,6 +34,8 @@ struct arena_chunk {
 struct hostset {
 	struct slot		*slots;
 	size_t			 mask;		/* capacity - 1; capacity is a power of two */
+	uint64_t		*filter;	/* (mask + 1) / 16 words, at least one */
+	size_t			 fmask;
 	size_t			 count;
 	struct arena_chunk	*arena;
 	size_t			 arena_bytes;
@@ -43,23 +48,69 @@ struct hostset {
 #define HASH_SEED	UINT64_C(0xcbf29ce484222325)
 #define HASH_STEP(h, c)	(((h) ^ (unsigned char)(c)) * UINT64_C(0x100000001b3))
 
-static uint32_t
-hash_finish(uint64_t h)
+/* The final mix: the low 32 bits pick the slot, the high 32 bits the filter word and bits. */
+static uint64_t
+hash_mix(uint64_t h)
 {
 	h ^= h >> 32;
 	h *= UINT64_C(0xd6e8feb86659fd93);
 	h ^= h >> 32;
-	return (uint32_t)h;
+	h *= UINT64_C(0xd6e8feb86659fd93);
+	h ^= h >> 29;
+	return h;
 }
 
-static uint32_t
+static uint64_t
 hash_name(const char *s, size_t len)
 {
 	uint64_t h = HASH_SEED;
 
 	while (len > 0)
 		h = HASH_STEP(h, s[--len]);
-	return hash_finish(h);
+	return hash_mix(h);
+}
+
+static const uint64_t *
+filter_word(const struct hostset *set, uint64_t full)
+{
+	return &set->filter[(full >> 32) & set->fmask];
+}
+
+static uint64_t
+filter_bits(uint64_t full)
+{
+	return UINT64_C(1) << ((full >> 52) & 63) | UINT64_C(1) << ((full >> 58) & 63) |
+	    UINT64_C(1) << ((full >> 26) & 63);
+}
+
+static void
+filter_add(struct hostset *set, uint64_t full)
+{
+	set->filter[(full >> 32) & set->fmask] |= filter_bits(full);
+}
+
+static bool
+filter_may_have(const struct hostset *set, uint64_t full)
+{
+	uint64_t bits = filter_bits(full);
+
+	return (*filter_word(set, full) & bits) == bits;
+}
+
+/* A filter sized for the table's capacity, with every name in it. */
+static void
+filter_build(struct hostset *set)
+{
+	size_t words = (set->mask + 1) / 16, i;
+
+	free(set->filter);
+	if (words == 0)
+		words = 1;
+	set->fmask = words - 1;
+	set->filter = xcalloc(words, sizeof *set->filter);
+	for (i = 0; i <= set->mask; i++)
+		if (set->slots[i].name != NULL)
+			filter_add(set, hash_name(set->slots[i].name, set->slots[i].len));
 }
 
 struct hostset *
@@ -69,6 +120,7 @@ hostset_new(void)
 
 	set->mask = 15;
 	set->slots = xcalloc(set->mask + 1, sizeof *set->slots);
+	filter_build(set);
 	return set;
 }
 
@@ -84,6 +136,7 @@ hostset_free(struct hostset *set)
 		free(c);
 	}
 	free(set->slots);
+	free(set->filter);
 	free(set);
 }
 
@@ -145,12 +198,14 @@ grow(struct hostset *set)
 		}
 	}
 	free(old);
+	filter_build(set);
 }
 
 bool
 hostset_add(struct hostset *set, const char *name, size_t len, unsigned flags)
 {
-	uint32_t hash = hash_name(name, len);
+	uint64_t full = hash_name(name, len);
+	uint32_t hash = (uint32_t)full;
 	struct slot *s;
 
 	if (len > HS_NAME_MAX)
@@ -171,6 +226,7 @@ hostset_add(struct hostset *set, const char *name, size_t len, unsigned flags)
 	s->len = (uint16_t)len;
 	s->flags = (uint16_t)flags;
 	set->count++;
+	filter_add(set, full);
 	return true;
 }
 
@@ -181,43 +237,85 @@ hostset_get(const struct hostset *set, const char *name, size_t len)
 
 	if (len > HS_NAME_MAX)
 		return 0;
-	s = find_slot(set, name, len, hash_name(name, len));
+	s = find_slot(set, name, len, (uint32_t)hash_name(name, len));
 	return s->name != NULL ? s->flags : 0;
+}
+
+#define LABELS_MAX	HS_LABELS_MAX
+
+/*
+ * The hash of host and of each proper label suffix of host, longest first: off[i] is where
+ * suffix i starts (off[0] == 0, the whole host). The filter word each would test is
+ * prefetched, so that cache misses overlap instead of queueing. Returns how many.
+ */
+static size_t
+suffix_hashes(const struct hostset *set, const char *host, size_t len, uint64_t *hash,
+    size_t *off)
+{
+	uint64_t rh[LABELS_MAX + 1];
+	size_t ro[LABELS_MAX + 1], n = 0, i = len, k;
+	uint64_t h = HASH_SEED;
+
+	while (i > 0) {
+		char c = host[--i];
+
+		if (c == '.' && n < LABELS_MAX) {
+			ro[n] = i + 1;
+			rh[n] = hash_mix(h);
+			__builtin_prefetch(filter_word(set, rh[n]));
+			n++;
+		}
+		h = HASH_STEP(h, c);
+	}
+	ro[n] = 0;
+	rh[n] = hash_mix(h);
+	__builtin_prefetch(filter_word(set, rh[n]));
+	n++;
+	for (k = 0; k < n; k++) {	/* collected shortest first; hand back longest first */
+		hash[k] = rh[n - 1 - k];
+		off[k] = ro[n - 1 - k];
+	}
+	return n;
+}
+
+/* The slot of name, or NULL; the filter answers most misses without touching the table. */
+static const struct slot *
+probe(const struct hostset *set, const char *name, size_t len, uint64_t full)
+{
+	const struct slot *s;
+
+	if (!filter_may_have(set, full))
+		return NULL;
+	s = find_slot(set, name, len, (uint32_t)full);
+	return s->name != NULL ? s : NULL;
 }
 
 bool
 hostset_match(const struct hostset *set, const char *host, size_t len,
-    struct hostset_hit *hit)
+    struct hostset_hit *hit, size_t *keys, size_t *nkeys)
 {
-	uint64_t h = HASH_SEED;
-	const struct slot *best = NULL;
-	size_t i = len;
+	uint64_t hash[LABELS_MAX + 1];
+	size_t off[LABELS_MAX + 1], n, k;
+	const struct slot *s, *best = NULL;
+	bool exact = false;
 
+	if (nkeys != NULL)
+		*nkeys = 0;
 	if (len > HS_NAME_MAX || set->count == 0)
 		return false;
-	/* Walk right to left; at each dot the suffix to its right is a candidate parent domain. */
-	while (i > 0) {
-		char c = host[--i];
-
-		if (c == '.') {
-			size_t off = i + 1, slen = len - off;
-			const struct slot *s;
-
-			s = find_slot(set, host + off, slen, hash_finish(h));
-			if (s->name != NULL && (s->flags & HS_SUBDOMAINS))
-				best = s;	/* longer suffixes come later: keep the latest */
-		}
-		h = HASH_STEP(h, c);
-	}
-	{
-		const struct slot *s = find_slot(set, host, len, hash_finish(h));
-
-		if (s->name != NULL && (s->flags & HS_EXACT)) {
-			hit->name = s->name;
-			hit->len = s->len;
-			hit->flags = s->flags;
-			hit->exact = true;
-			return true;
+	n = suffix_hashes(set, host, len, hash, off);
+	/* The name itself, then its parent domains from the most specific. */
+	for (k = 0; k < n; k++) {
+		s = probe(set, host + off[k], len - off[k], hash[k]);
+		if (s == NULL)
+			continue;
+		if (k > 0 && (s->flags & HS_KEY) && keys != NULL)
+			keys[(*nkeys)++] = off[k];
+		if (best == NULL && (s->flags & (k == 0 ? HS_EXACT : HS_SUBDOMAINS))) {
+			best = s;
+			exact = k == 0;
+			if (keys == NULL)
+				break;
 		}
 	}
 	if (best == NULL)
@@ -225,7 +323,7 @@ hostset_match(const struct hostset *set, const char *host, size_t len,
 	hit->name = best->name;
 	hit->len = best->len;
 	hit->flags = best->flags;
-	hit->exact = false;
+	hit->exact = exact;
 	return true;
 }
 
@@ -255,5 +353,6 @@ hostset_next(const struct hostset *set, size_t *cursor, const char **name, size_
 size_t
 hostset_memory(const struct hostset *set)
 {
-	return sizeof *set + (set->mask + 1) * sizeof *set->slots + set->arena_bytes;
+	return sizeof *set + (set->mask + 1) * sizeof *set->slots + set->arena_bytes +
+	    (set->fmask + 1) * sizeof *set->filter;
 }

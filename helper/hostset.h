@@ -13,6 +13,8 @@
 
 #define HS_EXACT	0x1u
 #define HS_SUBDOMAINS	0x2u
+/* A caller's own mark, not a match: the wildcard module files its index keys under it. */
+#define HS_KEY		0x4u
 
 /* Longest name the set accepts (DNS names are at most 253 characters). */
 #define HS_NAME_MAX	255
@@ -39,12 +41,18 @@ bool hostset_add(struct hostset *set, const char *name, size_t len, unsigned fla
 /* The flags of the entry that is exactly name, or 0 if there is none. */
 unsigned hostset_get(const struct hostset *set, const char *name, size_t len);
 
+/* Room for the key offsets of any host name. */
+#define HS_LABELS_MAX	(HS_NAME_MAX / 2 + 1)
+
 /*
  * Does host (lower-case, no trailing dot) match an entry? On a match fills *hit with the most
- * specific entry that matched. Cost: one probe per label of host.
+ * specific entry that matched. If keys is not NULL, it also receives where the proper label
+ * suffixes of host that carry HS_KEY start, longest first (at most HS_LABELS_MAX), and *nkeys
+ * how many. Cost: one pass over host and one probe per label, the probes' cache misses
+ * overlapping.
  */
 bool hostset_match(const struct hostset *set, const char *host, size_t len,
-    struct hostset_hit *hit);
+    struct hostset_hit *hit, size_t *keys, size_t *nkeys);
 
 size_t hostset_count(const struct hostset *set);
 

@@ -45,6 +45,7 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 {
 	char name[HOSTNAME_MAX + 1];
 	const char *errstr, *pattern;
+	size_t keys[HS_LABELS_MAX], nkeys;
 	struct hostset_hit hit;
 	enum wildcard_kind kind;
 	struct cidr addr;
@@ -63,16 +64,17 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	/* Not a valid host name (a port glued on, '%', empty labels...): not on any list. */
 	if ((n = hostname_normalize(v->p, v->len, 0, name, &errstr)) == -1)
 		return 0;
-	if (hostset_match(al->names, name, (size_t)n, &hit)) {
-		if (hit.exact)
-			snprintf(d->match, sizeof d->match, "%s%s",
-			    hit.flags & HS_SUBDOMAINS ? "." : "", hit.name);
-		else
-			snprintf(d->match, sizeof d->match, "%s%s",
-			    hit.flags & HS_EXACT ? "." : "*.", hit.name);
+	if (hostset_match(al->names, name, (size_t)n, &hit, keys, &nkeys)) {
+		/* the entry as written: name, .name (domain and subdomains) or *.name */
+		const char *prefix = hit.exact ? (hit.flags & HS_SUBDOMAINS ? "." : "") :
+		    (hit.flags & HS_EXACT ? "." : "*.");
+		size_t plen = strlen(prefix);
+
+		memcpy(d->match, prefix, plen);
+		memcpy(d->match + plen, hit.name, hit.len + 1);	/* hit.len <= HS_NAME_MAX */
 		return 1;
 	}
-	rc = wildcard_match(al->patterns, name, (size_t)n, &pattern, &kind);
+	rc = wildcard_match(al->patterns, name, (size_t)n, keys, nkeys, &pattern, &kind);
 	if (rc == 1)
 		snprintf(d->match, sizeof d->match, "%s%s", kind == WILDCARD_REGEX ? "regex:" : "",
 		    pattern);
@@ -141,7 +143,11 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 	struct cidr addr;
 	int rc;
 
-	memset(d, 0, sizeof *d);
+	/* No memset: this runs per request and the buffers are long; each field is set here. */
+	d->verdict = VERDICT_OTHER;
+	d->match[0] = '\0';
+	d->port = 0;
+	d->type[0] = '\0';
 	/* Validate what Squid always sends well-formed before deciding anything. */
 	if (port->p != NULL && parse_port(port, &d->port) == -1) {
 		*errstr = "port is not a number 1-65535";

@@ -39,17 +39,23 @@ reply_free(struct reply *r)
 	free(r);
 }
 
-static void
-reserve(struct reply *r, size_t n)
+static void __attribute__((noinline))
+grow(struct reply *r, size_t n)
 {
-	if (r->cap - r->len >= n)
-		return;
 	while (r->cap - r->len < n)
 		r->cap *= 2;
 	r->buf = xreallocarray(r->buf, r->cap, 1);
 }
 
-static void
+/* Room for n more bytes; the common case is one comparison. */
+static inline void
+reserve(struct reply *r, size_t n)
+{
+	if (r->cap - r->len < n)
+		grow(r, n);
+}
+
+static inline void
 put(struct reply *r, const char *s, size_t n)
 {
 	reserve(r, n);
@@ -67,25 +73,36 @@ reply_begin(struct reply *r, const char *id, size_t idlen, const char *result)
 	put(r, result, strlen(result));
 }
 
-static bool
-is_plain(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    (c != '\0' && strchr("._:/*+,@-", c) != NULL);
-}
+/* Bytes a value may hold and still be written bare: letters, digits and . _ : / * + , @ - */
+static const bool plain[256] = {
+	['.'] = true, ['_'] = true, [':'] = true, ['/'] = true, ['*'] = true, ['+'] = true,
+	[','] = true, ['@'] = true, ['-'] = true,
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true, ['5'] = true,
+	['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
+	['a'] = true, ['b'] = true, ['c'] = true, ['d'] = true, ['e'] = true, ['f'] = true,
+	['g'] = true, ['h'] = true, ['i'] = true, ['j'] = true, ['k'] = true, ['l'] = true,
+	['m'] = true, ['n'] = true, ['o'] = true, ['p'] = true, ['q'] = true, ['r'] = true,
+	['s'] = true, ['t'] = true, ['u'] = true, ['v'] = true, ['w'] = true, ['x'] = true,
+	['y'] = true, ['z'] = true,
+	['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['E'] = true, ['F'] = true,
+	['G'] = true, ['H'] = true, ['I'] = true, ['J'] = true, ['K'] = true, ['L'] = true,
+	['M'] = true, ['N'] = true, ['O'] = true, ['P'] = true, ['Q'] = true, ['R'] = true,
+	['S'] = true, ['T'] = true, ['U'] = true, ['V'] = true, ['W'] = true, ['X'] = true,
+	['Y'] = true, ['Z'] = true,
+};
 
 void
 reply_kv(struct reply *r, const char *key, const char *value, size_t len)
 {
 	size_t i;
-	bool plain = len > 0;
+	bool bare = len > 0;
 
-	for (i = 0; i < len && plain; i++)
-		plain = is_plain((unsigned char)value[i]);
+	for (i = 0; i < len && bare; i++)
+		bare = plain[(unsigned char)value[i]];
 	put(r, " ", 1);
 	put(r, key, strlen(key));
 	put(r, "=", 1);
-	if (plain) {
+	if (bare) {
 		put(r, value, len);
 		return;
 	}

@@ -144,6 +144,7 @@ request_parse(char *line, size_t len, const struct fieldspec *spec, struct reque
 		return -1;
 	}
 	for (i = 0; i < spec->n; i++) {
+		const char *sp;
 		size_t start;
 
 		while (pos < len && line[pos] == ' ')
@@ -151,8 +152,8 @@ request_parse(char *line, size_t len, const struct fieldspec *spec, struct reque
 		if (pos == len)
 			break;
 		start = pos;
-		while (pos < len && line[pos] != ' ')
-			pos++;
+		sp = memchr(line + pos, ' ', len - pos);
+		pos = sp != NULL ? (size_t)(sp - line) : len;
 		got++;
 		if (pos - start == 1 && line[start] == '-')
 			continue;

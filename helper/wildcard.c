@@ -1,9 +1,10 @@
 /*
  * wildcard: globs and regexes in PCRE2 batches (see wildcard.h).
  * Globs are indexed by their key, the literal, label-aligned part after the last '*'
- * ("mp*se.kpoint.com" -> "kpoint.com"): a lookup probes one hash slot per label of the host
- * and runs only the batches whose key the host ends in, so a list of many globs costs about
- * what a list of few does. Regexes and globs without a key ("*kpoint*") run on every lookup.
+ * ("mp*se.kpoint.com" -> "kpoint.com"), filed in the caller's name set: the lookup of the
+ * host's name already says which keys it ends in, and only those keys' batches run, so a list
+ * of many globs costs about what a list of few does. Regexes and globs without a key
+ * ("*kpoint*") run on every lookup.
  * A batch is one alternation
  *   (?:(*MARK:i)alt_i\E)|... so one match call tries many entries and the mark names the
  * entry that matched. \E closes a \Q the entry left open. A regex with back-references or
@@ -51,13 +52,17 @@ struct bucket {
 
 struct batch {
 	pcre2_code		*code;
-	pcre2_match_data	*md;
 	size_t			 first;		/* index of its first entry */
 	size_t			 n;
 };
 
 struct wildcard {
 	pcre2_match_context *mctx;
+	/*
+	 * One match data block for every batch: only the mark is read, so a one-pair ovector is
+	 * enough (a match with more groups returns 0, "ovector too small", still a match).
+	 */
+	pcre2_match_data *md;
 	struct entry	*entries;
 	size_t		 nentries, capentries;
 	struct batch	*batches;
@@ -65,7 +70,6 @@ struct wildcard {
 	size_t		 nalways;	/* batches [0, nalways) run on every lookup */
 	struct bucket	*buckets;	/* sorted by key, for bsearch */
 	size_t		 nbuckets;
-	struct hostset	*keys;		/* a quick "is there a bucket for this suffix?" */
 };
 
 struct wildcard *
@@ -75,6 +79,8 @@ wildcard_new(void)
 
 	if ((w->mctx = pcre2_match_context_create(NULL)) == NULL)
 		abort();	/* out of memory inside PCRE2: treated like xmalloc's failure */
+	if ((w->md = pcre2_match_data_create(1, NULL)) == NULL)
+		abort();
 	pcre2_set_match_limit(w->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(w->mctx, DEPTH_LIMIT);
 	return w;
@@ -85,18 +91,14 @@ free_batches(struct wildcard *w)
 {
 	size_t i;
 
-	for (i = 0; i < w->nbatches; i++) {
-		pcre2_match_data_free(w->batches[i].md);
+	for (i = 0; i < w->nbatches; i++)
 		pcre2_code_free(w->batches[i].code);
-	}
 	free(w->batches);
 	w->batches = NULL;
 	w->nbatches = w->capbatches = w->nalways = 0;
 	free(w->buckets);
 	w->buckets = NULL;
 	w->nbuckets = 0;
-	hostset_free(w->keys);
-	w->keys = NULL;
 }
 
 void
@@ -113,6 +115,7 @@ wildcard_free(struct wildcard *w)
 	}
 	free(w->entries);
 	pcre2_match_context_free(w->mctx);
+	pcre2_match_data_free(w->md);
 	free(w);
 }
 
@@ -220,9 +223,19 @@ wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errs
 	return 0;
 }
 
-/* Compile entries [first, first + n) of one kind as one batch. Returns 0 or -1. */
+/*
+ * JIT costs about 1.4 KB and 6 us per compiled pattern: worth it for batches that run on every
+ * lookup or hold many entries, not for the one-glob batch of a key few hosts end in.
+ */
+#define JIT_MIN_ENTRIES	8
+
+/*
+ * Compile entries [first, first + n) of one kind as one batch, JIT-compiled if jit.
+ * Returns 0 or -1.
+ */
 static int
-compile_batch(struct wildcard *w, size_t first, size_t n, char *errbuf, size_t errsize)
+compile_batch(struct wildcard *w, size_t first, size_t n, bool jit, char *errbuf,
+    size_t errsize)
 {
 	size_t i, len = 0, cap = 16;
 	char *src, *p;
@@ -242,16 +255,14 @@ compile_batch(struct wildcard *w, size_t first, size_t n, char *errbuf, size_t e
 	free(src);
 	if (code == NULL)
 		return -1;
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);	/* the interpreter is the fallback */
+	if (jit)
+		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);	/* else: the interpreter */
 	if (w->nbatches == w->capbatches) {
 		w->capbatches = w->capbatches ? w->capbatches * 2 : 4;
 		w->batches = xreallocarray(w->batches, w->capbatches, sizeof *w->batches);
 	}
 	b = &w->batches[w->nbatches++];
 	b->code = code;
-	b->md = pcre2_match_data_create_from_pattern(code, NULL);
-	if (b->md == NULL)
-		abort();	/* out of memory inside PCRE2: treated like xmalloc's failure */
 	b->first = first;
 	b->n = n;
 	return 0;
@@ -273,9 +284,13 @@ cmp_entries(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Compile entries [i, end) into batches of one kind and key. Returns 0 or -1. */
+/*
+ * Compile entries [i, end) into batches of one kind and key; always: they run on every
+ * lookup. Returns 0 or -1.
+ */
 static int
-compile_run(struct wildcard *w, size_t i, size_t end, char *errbuf, size_t errsize)
+compile_run(struct wildcard *w, size_t i, size_t end, bool always, char *errbuf,
+    size_t errsize)
 {
 	while (i < end) {
 		size_t n = 1, bytes = strlen(w->entries[i].source), j;
@@ -292,11 +307,11 @@ compile_run(struct wildcard *w, size_t i, size_t end, char *errbuf, size_t errsi
 				n++;
 			}
 		}
-		if (compile_batch(w, i, n, errbuf, errsize) == -1) {
+		if (compile_batch(w, i, n, always || n >= JIT_MIN_ENTRIES, errbuf, errsize) == -1) {
 			if (n == 1)
 				return -1;
 			for (j = i; j < i + n; j++)
-				if (compile_batch(w, j, 1, errbuf, errsize) == -1)
+				if (compile_batch(w, j, 1, always, errbuf, errsize) == -1)
 					return -1;
 		}
 		i += n;
@@ -305,7 +320,7 @@ compile_run(struct wildcard *w, size_t i, size_t end, char *errbuf, size_t errsi
 }
 
 int
-wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
+wildcard_compile(struct wildcard *w, struct hostset *keys, char *errbuf, size_t errsize)
 {
 	size_t i = 0, start;
 
@@ -315,11 +330,10 @@ wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
 	/* Batches that run on every lookup. */
 	while (i < w->nentries && w->entries[i].key[0] == '\0')
 		i++;
-	if (compile_run(w, 0, i, errbuf, errsize) == -1)
+	if (compile_run(w, 0, i, true, errbuf, errsize) == -1)
 		return -1;
 	w->nalways = w->nbatches;
 	/* One bucket of batches per key. */
-	w->keys = hostset_new();
 	while (i < w->nentries) {
 		const char *key = w->entries[i].key;
 
@@ -329,11 +343,11 @@ wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
 		w->buckets = xreallocarray(w->buckets, w->nbuckets + 1, sizeof *w->buckets);
 		w->buckets[w->nbuckets].key = key;
 		w->buckets[w->nbuckets].first = w->nbatches;
-		if (compile_run(w, start, i, errbuf, errsize) == -1)
+		if (compile_run(w, start, i, false, errbuf, errsize) == -1)
 			return -1;
 		w->buckets[w->nbuckets].n = w->nbatches - w->buckets[w->nbuckets].first;
 		w->nbuckets++;
-		hostset_add(w->keys, key, strlen(key), HS_EXACT);
+		hostset_add(keys, key, strlen(key), HS_KEY);
 	}
 	return 0;
 }
@@ -352,13 +366,13 @@ run_batches(const struct wildcard *w, size_t first, size_t n, const char *host, 
 		size_t idx;
 		int rc;
 
-		rc = pcre2_match(b->code, (PCRE2_SPTR)host, len, 0, opts, b->md, w->mctx);
+		rc = pcre2_match(b->code, (PCRE2_SPTR)host, len, 0, opts, w->md, w->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0)
 			return -1;
 		/* The mark names the entry; a missing one (a verb inside a lone regex) is that entry. */
-		mark = (const char *)pcre2_get_mark(b->md);
+		mark = (const char *)pcre2_get_mark(w->md);
 		idx = b->first;
 		if (mark != NULL && b->n > 1) {
 			char *end;
@@ -382,7 +396,7 @@ cmp_bucket(const void *key, const void *b)
 
 int
 wildcard_match(const struct wildcard *w, const char *host, size_t len,
-    const char **pattern, enum wildcard_kind *kind)
+    const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind)
 {
 	char suffix[HS_NAME_MAX + 1];
 	size_t i;
@@ -390,20 +404,14 @@ wildcard_match(const struct wildcard *w, const char *host, size_t len,
 
 	if ((rc = run_batches(w, 0, w->nalways, host, len, pattern, kind)) != 0)
 		return rc;
-	if (w->nbuckets == 0)
-		return 0;
-	/* Each proper label suffix of host may be a key. */
-	for (i = 0; i < len; i++) {
+	/* The buckets of the keys host ends in, most specific first. */
+	for (i = 0; i < nkeys && w->nbuckets > 0; i++) {
 		const struct bucket *b;
-		size_t slen;
+		size_t slen = len - keyoffs[i];
 
-		if (host[i] != '.')
+		if (slen > HS_NAME_MAX)
 			continue;
-		slen = len - i - 1;
-		if (slen == 0 || slen > HS_NAME_MAX ||
-		    !(hostset_get(w->keys, host + i + 1, slen) & HS_EXACT))
-			continue;
-		memcpy(suffix, host + i + 1, slen);
+		memcpy(suffix, host + keyoffs[i], slen);
 		suffix[slen] = '\0';
 		b = bsearch(suffix, w->buckets, w->nbuckets, sizeof *w->buckets, cmp_bucket);
 		if (b != NULL &&

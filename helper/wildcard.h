@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hostset.h"
+
 enum wildcard_kind { WILDCARD_GLOB, WILDCARD_REGEX };
 
 struct wildcard;
@@ -30,15 +32,22 @@ int wildcard_add_glob(struct wildcard *w, const char *glob, const char **errstr)
  */
 int wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errsize);
 
-/* Compile everything added. Returns 0, or -1 with a message in errbuf. */
-int wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize);
+/*
+ * Compile everything added. Each glob's index key (the literal, label-aligned part after its
+ * last '*', e.g. "kpoint.com" for "mp*se.kpoint.com") is filed in keys with HS_KEY, so that
+ * the caller's one hostset_match pass over a host also says which keys the host ends in.
+ * Returns 0, or -1 with a message in errbuf.
+ */
+int wildcard_compile(struct wildcard *w, struct hostset *keys, char *errbuf, size_t errsize);
 
 /*
- * Search host (lower-case). Returns 1 on a match with *pattern set to the entry's text, 0 when
- * nothing matches, -1 when PCRE2 reports an error (callers must treat that as no match).
+ * Search host (lower-case): the patterns without a key, and the globs of the keys that start
+ * at keyoffs[0..nkeys) in host (from hostset_match). Returns 1 on a match with *pattern set to
+ * the entry's text, 0 when nothing matches, -1 when PCRE2 reports an error (callers must
+ * treat that as no match).
  */
 int wildcard_match(const struct wildcard *w, const char *host, size_t len,
-    const char **pattern, enum wildcard_kind *kind);
+    const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind);
 
 size_t wildcard_count(const struct wildcard *w, enum wildcard_kind kind);
 /* Iterate in the order added: start with *cursor = 0; false at the end. */

@@ -150,6 +150,8 @@ START_TEST(directives)
 	ck_assert(!allowlist_has_type(al, "video/webm", 10));
 	ck_assert(!allowlist_has_type(al, "audio", 5));
 	ck_assert_uint_eq(hostset_get(al->names, "exact.example.com", 17), HS_EXACT);
+	/* the glob's index key lives in the name set, but is no entry */
+	ck_assert_uint_eq(hostset_get(al->names, "glob.example", 12), HS_KEY);
 	allowlist_free(al);
 	free(errs);
 }

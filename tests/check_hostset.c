@@ -10,7 +10,7 @@
 static bool
 match(const struct hostset *s, const char *host, struct hostset_hit *hit)
 {
-	return hostset_match(s, host, strlen(host), hit);
+	return hostset_match(s, host, strlen(host), hit, NULL, NULL);
 }
 
 START_TEST(exact_and_suffix)
@@ -98,6 +98,29 @@ START_TEST(grows_and_iterates)
 }
 END_TEST
 
+START_TEST(key_offsets)
+{
+	struct hostset *s = hostset_new();
+	struct hostset_hit hit;
+	size_t keys[HS_LABELS_MAX], n;
+	const char *host = "cdn7.g5.example";
+
+	hostset_add(s, "example", 7, HS_KEY);
+	hostset_add(s, "g5.example", 10, HS_KEY);
+	hostset_add(s, "cdn7.g5.example", 15, HS_KEY);	/* the whole host is not a suffix */
+	/* a key is not a match */
+	ck_assert(!hostset_match(s, host, strlen(host), &hit, keys, &n));
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(keys[0], 5);		/* g5.example, the longest first */
+	ck_assert_uint_eq(keys[1], 8);		/* example */
+	hostset_add(s, "example", 7, HS_SUBDOMAINS);
+	ck_assert(hostset_match(s, host, strlen(host), &hit, keys, &n));
+	ck_assert_str_eq(hit.name, "example");
+	ck_assert_uint_eq(n, 2);		/* the keys are all reported, even after a match */
+	hostset_free(s);
+}
+END_TEST
+
 START_TEST(free_null)
 {
 	hostset_free(NULL);
@@ -115,6 +138,7 @@ suite(void)
 	tcase_add_test(tc, most_specific_wins);
 	tcase_add_test(tc, flags_merge);
 	tcase_add_test(tc, grows_and_iterates);
+	tcase_add_test(tc, key_offsets);
 	tcase_add_test(tc, free_null);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,12 +7,30 @@
 #include "check_main.h"
 #include "wildcard.h"
 
+/* The index keys, as the allowlist's name set would hold them. */
+static struct hostset *keys;
+
+static void
+setup(void)
+{
+	keys = hostset_new();
+}
+
+static void
+teardown(void)
+{
+	hostset_free(keys);
+}
+
 static int
 wmatch(const struct wildcard *w, const char *host, const char **pat)
 {
 	enum wildcard_kind kind;
+	struct hostset_hit hit;
+	size_t offs[HS_LABELS_MAX], n;
 
-	return wildcard_match(w, host, strlen(host), pat, &kind);
+	(void)hostset_match(keys, host, strlen(host), &hit, offs, &n);
+	return wildcard_match(w, host, strlen(host), offs, n, pat, &kind);
 }
 
 START_TEST(globs)
@@ -23,7 +41,7 @@ START_TEST(globs)
 
 	ck_assert_int_eq(wildcard_add_glob(w, "mp*se.kpoint.com", &errstr), 0);
 	ck_assert_int_eq(wildcard_add_glob(w, "cdn-*.example.net", &errstr), 0);
-	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "mp001se.kpoint.com", &pat), 1);
 	ck_assert_str_eq(pat, "mp*se.kpoint.com");
 	ck_assert_int_eq(wmatch(w, "mpse.kpoint.com", &pat), 1);
@@ -49,7 +67,7 @@ START_TEST(regexes)
 	ck_assert_int_eq(wildcard_add_regex(w, "\\.kpoint\\.in$", err, sizeof err), 0);
 	ck_assert_int_eq(wildcard_add_regex(w, "(a)\\1x$", err, sizeof err), 0);	/* alone */
 	ck_assert_int_eq(wildcard_add_regex(w, "\\Qq.q", err, sizeof err), 0);	/* open \Q */
-	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "mp12se.kpoint.com", &pat), 1);
 	ck_assert_str_eq(pat, "^mp[0-9]+se\\.kpoint\\.com$");
 	ck_assert_int_eq(wmatch(w, "mpse.kpoint.com", &pat), 0);
@@ -78,7 +96,7 @@ START_TEST(many_in_batches)
 		snprintf(glob, sizeof glob, "n%d-*.example.com", i);
 		ck_assert_int_eq(wildcard_add_glob(w, glob, &errstr), 0);
 	}
-	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
 	for (i = 0; i < 1000; i += 37) {
 		snprintf(host, sizeof host, "n%d-abc.example.com", i);
 		snprintf(glob, sizeof glob, "n%d-*.example.com", i);
@@ -105,7 +123,7 @@ START_TEST(indexed_by_suffix)
 	ck_assert_int_eq(wildcard_add_glob(w, "*kpoint*", &errstr), 0);
 	ck_assert_int_eq(wildcard_add_glob(w, "*x.tail.example", &errstr), 0);
 	ck_assert_int_eq(wildcard_add_glob(w, "b*.example", &errstr), 0);
-	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
 	for (i = 0; i < 2000; i += 111) {
 		snprintf(host, sizeof host, "cdn7.d%d.example", i);
 		snprintf(glob, sizeof glob, "cdn*.d%d.example", i);
@@ -132,7 +150,7 @@ START_TEST(empty)
 	const char *pat;
 	char err[64];
 
-	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "anything", &pat), 0);
 	wildcard_free(w);
 	wildcard_free(NULL);
@@ -147,7 +165,7 @@ START_TEST(match_limit_fails_closed)
 
 	/* nested quantifiers: exponential backtracking on a near-miss */
 	ck_assert_int_eq(wildcard_add_regex(w, "^(a|aa)+$", err, sizeof err), 0);
-	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
 	memset(host, 'a', 70);
 	host[70] = 'b';
 	host[71] = '\0';
@@ -163,6 +181,8 @@ suite(void)
 {
 	Suite *s = suite_create("wildcard");
 	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
 
 	tcase_add_test(tc, globs);
 	tcase_add_test(tc, regexes);

@@ -1,0 +1,40 @@
+/*
+ * ceiling: the I/O ceiling of the helper protocol, for the benchmark. It reads request lines
+ * with the helper's own line reader, answers "[ID ]OK" through the helper's own reply buffer,
+ * flushes when no complete request is left, exactly as the helper does, and decides nothing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "linereader.h"
+#include "reply.h"
+#include "request.h"
+
+int
+main(void)
+{
+	struct linereader *lr = linereader_new(STDIN_FILENO);
+	struct reply *r = reply_new(STDOUT_FILENO);
+	enum line_status s;
+	const char *id;
+	size_t len, idlen;
+	char *line;
+	ssize_t n;
+
+	for (;;) {
+		while ((s = linereader_next(lr, &line, &len)) != LINE_NONE) {
+			id = request_peek_id(line, len, &idlen);
+			reply_begin(r, id, idlen, "OK");
+			if (reply_end(r) == -1)
+				return 1;
+		}
+		if (reply_flush(r) == -1)
+			return 1;
+		n = linereader_fill(lr);
+		if (n == 0 || (n == -1 && errno != EINTR))
+			break;
+	}
+	return reply_flush(r) == 0 ? 0 : 1;
+}
