@@ -23,10 +23,33 @@ static const unsigned char host_char[256] = {
 	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
 };
 
+/* Why a name that failed the fast pass is bad: the slow, careful pass, for the message. */
+static const char *
+explain(const char *in, size_t len, int allow_star)
+{
+	size_t i, label = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = host_char[(unsigned char)in[i]];
+
+		if (c == DOT) {
+			if (label == 0)
+				return "empty label in host name";
+			label = 0;
+		} else if (c == 0 || (c == STAR && !allow_star))
+			return in[i] == ':' ? "host name contains ':' (a port or an IPv6 address?)" :
+			    "host name contains a character other than a-z 0-9 - _ .";
+		else if (++label > 63)
+			return "label longer than 63 characters in host name";
+	}
+	return "empty label in host name";	/* ends in ".." */
+}
+
 int
 hostname_normalize(const char *in, size_t len, int allow_star, char *out, const char **errstr)
 {
-	size_t i, label = 0;
+	size_t i, last_dot = (size_t)-1;
+	unsigned char bad = 0;
 
 	if (len > 0 && in[len - 1] == '.')
 		len--;
@@ -38,31 +61,30 @@ hostname_normalize(const char *in, size_t len, int allow_star, char *out, const 
 		*errstr = "host name longer than 253 characters";
 		return -1;
 	}
+	/*
+	 * This runs on every request: one table pass lower-cases and collects "a bad byte was
+	 * seen"; label structure is checked only at the dots.
+	 */
 	for (i = 0; i < len; i++) {
 		unsigned char c = host_char[(unsigned char)in[i]];
 
-		if (c == DOT) {
-			if (label == 0) {
-				*errstr = "empty label in host name";
-				return -1;
+		if (c <= STAR) {
+			if (c != DOT) {
+				bad |= c == 0 || !allow_star;
+				out[i] = '*';
+				continue;
 			}
-			label = 0;
+			/* a label ends here: not empty, not longer than 63 */
+			bad |= i == last_dot + 1 || i - last_dot - 1 > 63;
+			last_dot = i;
 			out[i] = '.';
 			continue;
 		}
-		if (c == 0 || (c == STAR && !allow_star)) {
-			*errstr = in[i] == ':' ? "host name contains ':' (a port or an IPv6 address?)" :
-			    "host name contains a character other than a-z 0-9 - _ .";
-			return -1;
-		}
-		if (++label > 63) {
-			*errstr = "label longer than 63 characters in host name";
-			return -1;
-		}
-		out[i] = c == STAR ? '*' : (char)c;
+		out[i] = (char)c;
 	}
-	if (label == 0) {	/* "a.." : one trailing dot is dropped, the second is an empty label */
-		*errstr = "empty label in host name";
+	bad |= len == last_dot + 1 || len - last_dot - 1 > 63;
+	if (bad) {
+		*errstr = explain(in, len, allow_star);
 		return -1;
 	}
 	out[len] = '\0';

@@ -59,7 +59,12 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 			return 0;
 		return match_net(al, &addr, d);
 	}
-	if (cidr_parse_addr(v->p, v->len, &addr))
+	/*
+	 * A name, or an address: IPv4 literals end in a digit (no top-level domain is numeric),
+	 * IPv6 ones have a ':', which no name has. Looking first spares names the parse.
+	 */
+	if (((v->p[v->len - 1] >= '0' && v->p[v->len - 1] <= '9') ||
+	    memchr(v->p, ':', v->len) != NULL) && cidr_parse_addr(v->p, v->len, &addr))
 		return match_net(al, &addr, d);
 	/* Not a valid host name (a port glued on, '%', empty labels...): not on any list. */
 	if ((n = hostname_normalize(v->p, v->len, 0, name, &errstr)) == -1)

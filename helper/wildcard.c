@@ -402,6 +402,8 @@ wildcard_match(const struct wildcard *w, const char *host, size_t len,
 	size_t i;
 	int rc;
 
+	if (w->nbatches == 0)
+		return 0;
 	if ((rc = run_batches(w, 0, w->nalways, host, len, pattern, kind)) != 0)
 		return rc;
 	/* The buckets of the keys host ends in, most specific first. */
