@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
-	squid c-icap curl python3 logrotate nftables iptables man-db valgrind clang
+	squid c-icap curl python3 logrotate nftables iptables man-db wrk valgrind clang
 	libclang-rt-14-dev"
 
 if [ "$(id -u)" -eq 0 ]; then

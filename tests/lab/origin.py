@@ -37,6 +37,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        # Cacheable, so the benchmark can measure Squid serving hits (the lab caches nothing).
+        self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
         self.wfile.write(body)
 

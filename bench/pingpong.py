@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""pingpong.py HELPER N: N requests, each sent only after the previous answer came back, over
+a socketpair as Squid uses. Proves no answer waits for more input (each would stall for the
+2 s timeout) and prints the median and 99th percentile round trip in microseconds."""
+import os
+import select
+import socket
+import subprocess
+import sys
+import time
+
+helper, n = sys.argv[1], int(sys.argv[2])
+ours, theirs = socket.socketpair()
+proc = subprocess.Popen([helper], stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL)
+theirs.close()
+times = []
+for i in range(1, n + 1):
+    line = ("%d mp001se.kpoint.com 443 - -\n" % i if i % 10 == 0 else
+            "%d www.site%d.example 443 - -\n" % (i, i % 500)).encode()
+    t0 = time.perf_counter()
+    ours.sendall(line)
+    got = b""
+    while not got.endswith(b"\n"):
+        if not select.select([ours], [], [], 2.0)[0]:
+            sys.exit("pingpong: request %d: no answer within 2 s" % i)
+        got += ours.recv(4096)
+    times.append(time.perf_counter() - t0)
+    if not got.startswith(b"%d " % i):
+        sys.exit("pingpong: request %d: answer %r" % (i, got))
+ours.close()
+proc.wait(timeout=5)
+times.sort()
+print("%.1f %.1f" % (times[len(times) // 2] * 1e6, times[int(len(times) * 0.99)] * 1e6))
