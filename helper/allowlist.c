@@ -141,20 +141,43 @@ add_net(struct loader *ld, const char *v)
 	cidrset_add(ld->al->nets, &net);
 }
 
-/* Parse a decimal port 1..65535 from [s, end). Returns it, or 0 if it is not one. */
-static unsigned
-parse_port(const char *s, const char *end)
+unsigned
+allowlist_port_number(const char *s, size_t len)
 {
 	unsigned v = 0;
+	size_t i;
 
-	if (s == end || end - s > 5 || *s == '0')
+	if (len == 0 || len > 5 || *s == '0')
 		return 0;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
 			return 0;
-		v = v * 10 + (unsigned)(*s - '0');
+		v = v * 10 + (unsigned)(s[i] - '0');
 	}
 	return v <= 65535 ? v : 0;
+}
+
+struct port_range *
+allowlist_port_ranges(const struct allowlist *al, size_t *n)
+{
+	struct port_range *r = NULL;
+	size_t cap = 0;
+	unsigned p;
+
+	*n = 0;
+	for (p = 1; p < 65536; p++) {
+		if (!allowlist_has_port(al, p))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			r = xreallocarray(r, cap, sizeof *r);
+		}
+		r[*n].lo = p;
+		while (p + 1 < 65536 && allowlist_has_port(al, p + 1))
+			p++;
+		r[(*n)++].hi = p;
+	}
+	return r;
 }
 
 static void
@@ -163,8 +186,8 @@ add_port(struct loader *ld, const char *v)
 	const char *dash = strchr(v, '-'), *end = v + strlen(v);
 	unsigned lo, hi, p;
 
-	lo = parse_port(v, dash != NULL ? dash : end);
-	hi = dash != NULL ? parse_port(dash + 1, end) : lo;
+	lo = allowlist_port_number(v, (size_t)((dash != NULL ? dash : end) - v));
+	hi = dash != NULL ? allowlist_port_number(dash + 1, (size_t)(end - dash - 1)) : lo;
 	if (lo == 0 || hi == 0) {
 		load_error(ld, "port '%s': not a port number 1-65535 or a range N-M", v);
 		return;
@@ -353,7 +376,7 @@ allowlist_counts(const struct allowlist *al, struct allowlist_counts *c)
 
 	memset(c, 0, sizeof *c);
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		if (!(flags & (HS_EXACT | HS_SUBDOMAINS)))
+		if (!(flags & HS_MATCH))
 			continue;	/* only a wildcard key */
 		if (flags & HS_SUBDOMAINS)
 			c->domains++;
@@ -379,9 +402,8 @@ names_missing(const struct hostset *a, const struct hostset *b)
 
 	/* Wildcard keys (HS_KEY) are an index, not entries: only the matching flags count. */
 	while (hostset_next(a, &cursor, &name, &len, &flags))
-		if ((flags & (HS_EXACT | HS_SUBDOMAINS)) != 0 &&
-		    (hostset_get(b, name, len) & (HS_EXACT | HS_SUBDOMAINS)) !=
-		    (flags & (HS_EXACT | HS_SUBDOMAINS)))
+		if ((flags & HS_MATCH) != 0 &&
+		    (hostset_get(b, name, len) & HS_MATCH) != (flags & HS_MATCH))
 			n++;
 	return n;
 }
@@ -468,25 +490,20 @@ line_fmt(const char *directive, const char *prefix, const char *value, size_t le
 	return s;
 }
 
-static int
-cmp_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **
 allowlist_lines(const struct allowlist *al, size_t *n)
 {
 	char **lines = NULL, buf[CIDR_TEXT_MAX + 16];
-	size_t cap = 0, cursor = 0, len;
+	size_t cap = 0, cursor = 0, len, nr, i;
+	struct port_range *r;
 	const char *name;
-	unsigned flags, p;
+	unsigned flags;
 	enum wildcard_kind kind;
 	struct cidr net;
 
 	*n = 0;
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		flags &= HS_EXACT | HS_SUBDOMAINS;	/* wildcard keys are an index, not entries */
+		flags &= HS_MATCH;	/* wildcard keys are an index, not entries */
 		if (flags == 0)
 			continue;
 		if (flags == HS_EXACT)
@@ -516,22 +533,17 @@ allowlist_lines(const struct allowlist *al, size_t *n)
 			lines_push(&lines, n, &cap, s);
 		}
 	}
-	for (p = 1; p < 65536; p++) {
-		unsigned hi = p;
-
-		if (!allowlist_has_port(al, p))
-			continue;
-		while (hi + 1 < 65536 && allowlist_has_port(al, hi + 1))
-			hi++;
-		if (hi == p)
-			snprintf(buf, sizeof buf, "%u", p);
+	r = allowlist_port_ranges(al, &nr);
+	for (i = 0; i < nr; i++) {
+		if (r[i].lo == r[i].hi)
+			snprintf(buf, sizeof buf, "%u", r[i].lo);
 		else
-			snprintf(buf, sizeof buf, "%u-%u", p, hi);
+			snprintf(buf, sizeof buf, "%u-%u", r[i].lo, r[i].hi);
 		lines_push(&lines, n, &cap, line_fmt("port", "", buf, strlen(buf)));
-		p = hi;
 	}
+	free(r);
 	if (*n > 1)
-		qsort(lines, *n, sizeof *lines, cmp_lines);
+		qsort(lines, *n, sizeof *lines, cmp_strings);
 	return lines;
 }
 

@@ -60,6 +60,16 @@ allowlist_has_port(const struct allowlist *al, unsigned port)
 	return port < 65536 && (al->ports[port / 8] >> (port % 8)) & 1;
 }
 
+/* The port number in the len bytes at s (decimal 1-65535, no leading zero), or 0 if none. */
+unsigned allowlist_port_number(const char *s, size_t len);
+
+struct port_range {
+	unsigned	lo, hi;
+};
+
+/* The listed ports as ranges, in order; *n gets how many. The caller frees the array. */
+struct port_range *allowlist_port_ranges(const struct allowlist *al, size_t *n);
+
 /* Is the content type (lower-case, parameters removed) listed, exactly or as type/ *? */
 bool allowlist_has_type(const struct allowlist *al, const char *type, size_t len);
 

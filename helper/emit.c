@@ -14,34 +14,6 @@ const char emit_formats[] = "nft, iptables, ip6tables, squid";
 /* At most this many port specs per iptables multiport rule (a range counts as two). */
 #define MULTIPORT_MAX	15
 
-struct range {
-	unsigned	lo, hi;
-};
-
-/* The list's ports as ranges, in order; *n gets how many. Free the array. */
-static struct range *
-port_ranges(const struct allowlist *al, size_t *n)
-{
-	struct range *r = NULL;
-	size_t cap = 0;
-	unsigned p;
-
-	*n = 0;
-	for (p = 1; p < 65536; p++) {
-		if (!allowlist_has_port(al, p))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			r = xreallocarray(r, cap, sizeof *r);
-		}
-		r[*n].lo = p;
-		while (p + 1 < 65536 && allowlist_has_port(al, p + 1))
-			p++;
-		r[(*n)++].hi = p;
-	}
-	return r;
-}
-
 static int
 cmp_strings(const void *a, const void *b)
 {
@@ -151,7 +123,7 @@ static void
 emit_nft(const struct allowlist *al, FILE *out)
 {
 	size_t nr, n4, n6, i;
-	struct range *r = port_ranges(al, &nr);
+	struct port_range *r = allowlist_port_ranges(al, &nr);
 	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6), **ports;
 
 	fprintf(out, "#!/usr/sbin/nft -f\n"
@@ -189,7 +161,7 @@ static void
 emit_iptables(const struct allowlist *al, FILE *out, int af)
 {
 	size_t nr, n, i, j;
-	struct range *r = port_ranges(al, &nr);
+	struct port_range *r = allowlist_port_ranges(al, &nr);
 	char **nets = nets_of(al, af, &n);
 	const char *tool = af == 4 ? "iptables" : "ip6tables";
 
@@ -264,14 +236,14 @@ emit_squid(const struct allowlist *al, FILE *out)
 	bool any_dom = false, any_re = false;
 	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6);
 	size_t nr;
-	struct range *r = port_ranges(al, &nr);
+	struct port_range *r = allowlist_port_ranges(al, &nr);
 
 	fprintf(out, "# ext_kpoint_acl --emit squid (list: %s)\n"
 	    "# Squid-native acls for the same list, for proxies that cannot run the helper.\n"
 	    "# Differences: dst resolves names through DNS (the helper only uses the address\n"
 	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", al->source);
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		flags &= HS_EXACT | HS_SUBDOMAINS;	/* wildcard keys are an index, not entries */
+		flags &= HS_MATCH;	/* wildcard keys are an index, not entries */
 		if (flags == 0)
 			continue;
 		if (flags & HS_EXACT && !(flags & HS_SUBDOMAINS) && covered_by_parent(al, name))
@@ -283,7 +255,7 @@ emit_squid(const struct allowlist *al, FILE *out)
 	}
 	cursor = 0;
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		if ((flags & (HS_EXACT | HS_SUBDOMAINS)) != HS_SUBDOMAINS)
+		if ((flags & HS_MATCH) != HS_SUBDOMAINS)
 			continue;
 		fprintf(out, "acl kpoint_dst_re dstdom_regex -i \\.");
 		put_escaped(out, name, false);

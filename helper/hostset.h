@@ -15,6 +15,8 @@
 #define HS_SUBDOMAINS	0x2u
 /* A caller's own mark, not a match: the wildcard module files its index keys under it. */
 #define HS_KEY		0x4u
+/* The flags that make an entry match (an entry with neither is only a key). */
+#define HS_MATCH	(HS_EXACT | HS_SUBDOMAINS)
 
 /* Longest name the set accepts (DNS names are at most 253 characters). */
 #define HS_NAME_MAX	255

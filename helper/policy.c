@@ -86,25 +86,6 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	return rc;
 }
 
-static int
-parse_port(const struct value *v, unsigned *port)
-{
-	size_t i;
-	unsigned p = 0;
-
-	if (v->len == 0 || v->len > 5 || v->p[0] == '0')
-		return -1;
-	for (i = 0; i < v->len; i++) {
-		if (v->p[i] < '0' || v->p[i] > '9')
-			return -1;
-		p = p * 10 + (unsigned)(v->p[i] - '0');
-	}
-	if (p > 65535)
-		return -1;
-	*port = p;
-	return 0;
-}
-
 /* Lower-case the media type of a Content-Type value, without parameters or white space. */
 static void
 normalize_type(const struct value *v, char *out, size_t size)
@@ -154,7 +135,7 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 	d->port = 0;
 	d->type[0] = '\0';
 	/* Validate what Squid always sends well-formed before deciding anything. */
-	if (port->p != NULL && parse_port(port, &d->port) == -1) {
+	if (port->p != NULL && (d->port = allowlist_port_number(port->p, port->len)) == 0) {
 		*errstr = "port is not a number 1-65535";
 		return -1;
 	}

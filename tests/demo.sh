@@ -1,7 +1,8 @@
 #!/bin/bash
 # demo.sh: the main job, for real. A private Squid 5.7 on loopback with the project's snippets
 # and the helper's BUILT-IN kPoint list, c-icap's echo service as the content scanner, and a
-# local origin on port 80 of 127.0.0.2-4 standing in for kPoint, CloudFront and another site.
+# local origin on port 80 of three loopback addresses standing in for kPoint, CloudFront and
+# another site.
 # Sends a handful of requests, prints what Squid allowed, what the scanner saw and what the
 # decision log says, then stops everything it started. Exit 0 when every result is the one the
 # kPoint guide asks for.

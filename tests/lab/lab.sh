@@ -9,9 +9,16 @@
 # LAB_SECONDS (how long the origin may live; default 300), LAB_LIST_EXTRA (if set: the helper
 # runs with -c on conf-snippets/kpoint.conf plus these lines, instead of the built-in list).
 
-LAB_HOSTS="127.0.0.2 mp001se.kpoint.com mp0016se.kpoint.com portal.kpoint.com
-127.0.0.3 d1.cloudfront.net
-127.0.0.4 www.other.example"
+# The lab's hosts live on a 127.x.y.0/24 of their own (all of 127/8 is loopback), so that two
+# labs on one machine, e.g. two test runs, never contend for the origin's ports 1935 and 5222.
+# LAB_KPOINT, LAB_CDN and LAB_OTHER are the addresses of kPoint, CloudFront and the other site.
+lab_pick_net() {
+	local net="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"
+	LAB_KPOINT=$net.2 LAB_CDN=$net.3 LAB_OTHER=$net.4
+	LAB_HOSTS="$LAB_KPOINT mp001se.kpoint.com mp0016se.kpoint.com portal.kpoint.com
+$LAB_CDN d1.cloudfront.net
+$LAB_OTHER www.other.example"
+}
 
 lab_die() { printf 'lab: %s\n' "$*" >&2; lab_stop; exit 1; }
 
@@ -37,6 +44,7 @@ lab_start() {
 	done
 	[ "$(id -u)" = 0 ] || lab_die "must run as root (Squid starts its helpers as user proxy)"
 	LAB=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-lab.XXXXXX")
+	lab_pick_net
 	chmod 755 "$LAB"
 	LAB_SQUID_PORT=$(lab_free_port)
 	LAB_ICAP_PORT=$(lab_free_port)
@@ -53,11 +61,11 @@ lab_start() {
 	# The origin: every lab host on the origin port; kPoint and the other site on 1935/5222
 	# too, so that a CONNECT there reaches a server unless Squid refuses it.
 	python3 "$TOP_SRCDIR/tests/lab/origin.py" "$LAB_SECONDS" \
-	    "127.0.0.2:$LAB_ORIGIN_PORT" "127.0.0.3:$LAB_ORIGIN_PORT" "127.0.0.4:$LAB_ORIGIN_PORT" \
-	    127.0.0.2:1935 127.0.0.2:5222 127.0.0.4:1935 127.0.0.4:5222 \
+	    "$LAB_KPOINT:$LAB_ORIGIN_PORT" "$LAB_CDN:$LAB_ORIGIN_PORT" "$LAB_OTHER:$LAB_ORIGIN_PORT" \
+	    "$LAB_KPOINT:1935" "$LAB_KPOINT:5222" "$LAB_OTHER:1935" "$LAB_OTHER:5222" \
 	    > "$LAB/origin.out" 2>&1 &
 	LAB_ORIGIN_PID=$!
-	lab_wait_port "$LAB_ORIGIN_PORT" 127.0.0.2 ||
+	lab_wait_port "$LAB_ORIGIN_PORT" "$LAB_KPOINT" ||
 	    lab_die "origin server did not start: $(cat "$LAB/origin.out")"
 
 	# c-icap, echo service, access log on.
