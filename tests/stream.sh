@@ -133,6 +133,23 @@ check "corrected file picked up" "$answer" "2 OK kpoint=1 log=kpoint-allow:mp001
 exec {H2[1]}>&-
 wait "$h2_pid" 2>/dev/null
 
+# A chmod alone (no new content, no new mtime: what fixing an unreadable list looks like) is
+# noticed too: the helper loads the file again.
+coproc H3 { exec "$HELPER" -c "$TMP/live.conf" 2> "$TMP/chmod-err"; }
+h3_pid=$H3_PID	# bash unsets H3_PID when it ends
+printf '1 mp001se.kpoint.com 443 - -\n' >&"${H3[1]}"
+read -r -t 5 _ <&"${H3[0]}"
+chmod 600 "$TMP/live.conf"
+sleep 1.2
+printf '2 mp001se.kpoint.com 443 - -\n' >&"${H3[1]}"
+read -r -t 5 answer <&"${H3[0]}"
+check "after a chmod: still answered from the list" "$answer" \
+    "2 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+exec {H3[1]}>&-
+wait "$h3_pid" 2>/dev/null
+check "after a chmod: the file was looked at again" \
+    "$(grep -c 'reloaded (file changed)' "$TMP/chmod-err")" 1
+
 # A bad option does not kill the helper either: it fails closed.
 check "bad option: fail closed" \
     "$(printf 'mp001se.kpoint.com 443 - -\n' | "$HELPER" --bogus 2>/dev/null)" \
