@@ -200,6 +200,15 @@ add_port(struct loader *ld, const char *v)
 		ld->al->ports[p / 8] |= (uint8_t)(1u << (p % 8));
 }
 
+void
+allowlist_port_range_text(const struct port_range *r, char sep, char *buf)
+{
+	if (r->lo == r->hi)
+		snprintf(buf, PORT_RANGE_TEXT_MAX, "%u", r->lo);
+	else
+		snprintf(buf, PORT_RANGE_TEXT_MAX, "%u%c%u", r->lo, sep, r->hi);
+}
+
 /* RFC 9110 token characters. */
 static bool
 is_tchar(unsigned char c)
@@ -535,10 +544,7 @@ allowlist_lines(const struct allowlist *al, size_t *n)
 	}
 	r = allowlist_port_ranges(al, &nr);
 	for (i = 0; i < nr; i++) {
-		if (r[i].lo == r[i].hi)
-			snprintf(buf, sizeof buf, "%u", r[i].lo);
-		else
-			snprintf(buf, sizeof buf, "%u-%u", r[i].lo, r[i].hi);
+		allowlist_port_range_text(&r[i], '-', buf);
 		lines_push(&lines, n, &cap, line_fmt("port", "", buf, strlen(buf)));
 	}
 	free(r);

@@ -70,6 +70,15 @@ struct port_range {
 /* The listed ports as ranges, in order; *n gets how many. The caller frees the array. */
 struct port_range *allowlist_port_ranges(const struct allowlist *al, size_t *n);
 
+/* Longest text allowlist_port_range_text writes, with its NUL ("65534-65535"). */
+#define PORT_RANGE_TEXT_MAX	12
+
+/*
+ * Write r as text into buf (at least PORT_RANGE_TEXT_MAX bytes): "N" for a single port,
+ * "LO<sep>HI" for a range (sep is '-' for lists, nft and Squid, ':' for iptables).
+ */
+void allowlist_port_range_text(const struct port_range *r, char sep, char *buf);
+
 /* Is the content type (lower-case, parameters removed) listed, exactly or as type/ *? */
 bool allowlist_has_type(const struct allowlist *al, const char *type, size_t len);
 

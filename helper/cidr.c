@@ -285,9 +285,3 @@ cidrset_next(const struct cidrset *set, size_t *cursor, struct cidr *out)
 	}
 	return false;
 }
-
-size_t
-cidrset_memory(const struct cidrset *set)
-{
-	return sizeof *set + (set->mask + 1) * sizeof *set->slots;
-}

@@ -49,6 +49,5 @@ bool cidrset_match(const struct cidrset *set, const struct cidr *addr, struct ci
 size_t cidrset_count(const struct cidrset *set);
 /* Iterate: start with *cursor = 0; false at the end. */
 bool cidrset_next(const struct cidrset *set, size_t *cursor, struct cidr *out);
-size_t cidrset_memory(const struct cidrset *set);
 
 #endif

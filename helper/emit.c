@@ -135,12 +135,9 @@ emit_nft(const struct allowlist *al, FILE *out)
 	names_as_comments(al, out);
 	ports = xreallocarray(NULL, nr + 1, sizeof *ports);
 	for (i = 0; i < nr; i++) {
-		char buf[16];
+		char buf[PORT_RANGE_TEXT_MAX];
 
-		if (r[i].lo == r[i].hi)
-			snprintf(buf, sizeof buf, "%u", r[i].lo);
-		else
-			snprintf(buf, sizeof buf, "%u-%u", r[i].lo, r[i].hi);
+		allowlist_port_range_text(&r[i], '-', buf);
 		ports[i] = xstrdup(buf);
 	}
 	fprintf(out, "table inet filter {\n");
@@ -180,12 +177,10 @@ emit_iptables(const struct allowlist *al, FILE *out, int af)
 
 			fprintf(out, "-A KPOINT_OUT -d %s -p tcp -m multiport --dports ", nets[i]);
 			while (j < nr && used + (r[j].lo == r[j].hi ? 1 : 2) <= MULTIPORT_MAX) {
-				if (used > 0)
-					fputc(',', out);
-				if (r[j].lo == r[j].hi)
-					fprintf(out, "%u", r[j].lo);
-				else
-					fprintf(out, "%u:%u", r[j].lo, r[j].hi);
+				char buf[PORT_RANGE_TEXT_MAX];
+
+				allowlist_port_range_text(&r[j], ':', buf);
+				fprintf(out, "%s%s", used > 0 ? "," : "", buf);
 				used += r[j].lo == r[j].hi ? 1 : 2;
 				j++;
 			}
@@ -279,10 +274,10 @@ emit_squid(const struct allowlist *al, FILE *out)
 	for (i = 0; i < n6; i++)
 		fprintf(out, "acl kpoint_ip dst %s\n", v6[i]);
 	for (i = 0; i < nr; i++) {
-		if (r[i].lo == r[i].hi)
-			fprintf(out, "acl kpoint_ports port %u\n", r[i].lo);
-		else
-			fprintf(out, "acl kpoint_ports port %u-%u\n", r[i].lo, r[i].hi);
+		char buf[PORT_RANGE_TEXT_MAX];
+
+		allowlist_port_range_text(&r[i], '-', buf);
+		fprintf(out, "acl kpoint_ports port %s\n", buf);
 	}
 	cursor = 0;
 	while (hostset_next(al->types, &cursor, &name, &len, &flags)) {

@@ -349,10 +349,3 @@ hostset_next(const struct hostset *set, size_t *cursor, const char **name, size_
 	}
 	return false;
 }
-
-size_t
-hostset_memory(const struct hostset *set)
-{
-	return sizeof *set + (set->mask + 1) * sizeof *set->slots + set->arena_bytes +
-	    (set->fmask + 1) * sizeof *set->filter;
-}

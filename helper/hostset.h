@@ -65,7 +65,4 @@ size_t hostset_count(const struct hostset *set);
 bool hostset_next(const struct hostset *set, size_t *cursor, const char **name, size_t *len,
     unsigned *flags);
 
-/* Bytes of memory the set holds, for the benchmarks. */
-size_t hostset_memory(const struct hostset *set);
-
 #endif
