@@ -1,6 +1,8 @@
 /* hostname: validation and normalisation of host names and host patterns (see hostname.h). */
 #include "config.h"
 
+#include <string.h>
+
 #include "hostname.h"
 
 /*
@@ -46,9 +48,10 @@ explain(const char *in, size_t len, int allow_star)
 }
 
 int
-hostname_normalize(const char *in, size_t len, int allow_star, char *out, const char **errstr)
+hostname_parse(const char *in, size_t len, int allow_star, struct hostname *h,
+    const char **errstr)
 {
-	size_t i, last_dot = (size_t)-1;
+	size_t i, label = 0, n = 0;
 	unsigned char bad = 0;
 
 	if (len > 0 && in[len - 1] == '.')
@@ -63,30 +66,47 @@ hostname_normalize(const char *in, size_t len, int allow_star, char *out, const 
 	}
 	/*
 	 * This runs on every request: one table pass lower-cases and collects "a bad byte was
-	 * seen"; label structure is checked only at the dots.
+	 * seen"; label structure is checked only at the dots. n counts the dots.
 	 */
+	h->label[0] = 0;
 	for (i = 0; i < len; i++) {
 		unsigned char c = host_char[(unsigned char)in[i]];
 
-		if (c <= STAR) {
-			if (c != DOT) {
-				bad |= c == 0 || !allow_star;
-				out[i] = '*';
-				continue;
-			}
-			/* a label ends here: not empty, not longer than 63 */
-			bad |= i == last_dot + 1 || i - last_dot - 1 > 63;
-			last_dot = i;
-			out[i] = '.';
+		if (c > STAR) {
+			h->text[i] = (char)c;
 			continue;
 		}
-		out[i] = (char)c;
+		if (c == DOT) {
+			/* a label ends here: not empty, not longer than 63 */
+			bad |= i == label || i - label > 63;
+			label = i + 1;
+			if (++n < HOSTNAME_LABELS_MAX)
+				h->label[n] = (uint8_t)label;
+			h->text[i] = '.';
+			continue;
+		}
+		bad |= c == 0 || !allow_star;
+		h->text[i] = '*';
 	}
-	bad |= len == last_dot + 1 || len - last_dot - 1 > 63;
+	/* more labels than fit in 253 bytes means an empty one, already flagged */
+	bad |= len == label || len - label > 63 || n >= HOSTNAME_LABELS_MAX;
 	if (bad) {
 		*errstr = explain(in, len, allow_star);
 		return -1;
 	}
-	out[len] = '\0';
-	return (int)len;
+	h->text[len] = '\0';
+	h->len = len;
+	h->nlabels = n + 1;
+	return 0;
+}
+
+int
+hostname_normalize(const char *in, size_t len, int allow_star, char *out, const char **errstr)
+{
+	struct hostname h;
+
+	if (hostname_parse(in, len, allow_star, &h, errstr) == -1)
+		return -1;
+	memcpy(out, h.text, h.len + 1);
+	return (int)h.len;
 }

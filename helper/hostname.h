@@ -6,9 +6,20 @@
 #define KP_HOSTNAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Longest normalised name, without the NUL (RFC 1035: 253 characters in text form). */
 #define HOSTNAME_MAX	253
+/* Most labels a name can have: one-letter labels, HOSTNAME_MAX bytes in all. */
+#define HOSTNAME_LABELS_MAX	((HOSTNAME_MAX + 1) / 2)
+
+/* A normalised host name and where its labels start, as hostset_match takes it. */
+struct hostname {
+	char	 text[HOSTNAME_MAX + 1];	/* NUL-terminated */
+	size_t	 len;
+	size_t	 nlabels;			/* 1 to HOSTNAME_LABELS_MAX */
+	uint8_t	 label[HOSTNAME_LABELS_MAX];	/* label i starts at text + label[i]; label[0] = 0 */
+};
 
 /*
  * Normalise the len bytes at in: lower-case, drop one trailing dot, and check that it is a
@@ -18,6 +29,10 @@
  * *errstr set to a static message.
  */
 int hostname_normalize(const char *in, size_t len, int allow_star, char *out,
+    const char **errstr);
+
+/* The same check as hostname_normalize, into *h. Returns 0, or -1 with *errstr set. */
+int hostname_parse(const char *in, size_t len, int allow_star, struct hostname *h,
     const char **errstr);
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hostname.h"
+
 #define HS_EXACT	0x1u
 #define HS_SUBDOMAINS	0x2u
 /* A caller's own mark, not a match: the wildcard module files its index keys under it. */
@@ -44,16 +46,15 @@ bool hostset_add(struct hostset *set, const char *name, size_t len, unsigned fla
 unsigned hostset_get(const struct hostset *set, const char *name, size_t len);
 
 /* Room for the key offsets of any host name. */
-#define HS_LABELS_MAX	(HS_NAME_MAX / 2 + 1)
+#define HS_LABELS_MAX	HOSTNAME_LABELS_MAX
 
 /*
- * Does host (lower-case, no trailing dot) match an entry? On a match fills *hit with the most
- * specific entry that matched. If keys is not NULL, it also receives where the proper label
- * suffixes of host that carry HS_KEY start, longest first (at most HS_LABELS_MAX), and *nkeys
- * how many. Cost: one pass over host and one probe per label, the probes' cache misses
- * overlapping.
+ * Does host match an entry? On a match fills *hit with the most specific entry that matched.
+ * If keys is not NULL, it also receives where the proper label suffixes of host that carry
+ * HS_KEY start, longest first (at most HS_LABELS_MAX), and *nkeys how many. Cost: one hash
+ * step and one probe per label, the probes' cache misses overlapping.
  */
-bool hostset_match(const struct hostset *set, const char *host, size_t len,
+bool hostset_match(const struct hostset *set, const struct hostname *host,
     struct hostset_hit *hit, size_t *keys, size_t *nkeys);
 
 size_t hostset_count(const struct hostset *set);

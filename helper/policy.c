@@ -43,13 +43,13 @@ match_net(const struct allowlist *al, const struct cidr *addr, struct decision *
 static int
 match_host(const struct allowlist *al, const struct value *v, struct decision *d)
 {
-	char name[HOSTNAME_MAX + 1];
 	const char *errstr, *pattern;
 	size_t keys[HS_LABELS_MAX], nkeys;
 	struct hostset_hit hit;
+	struct hostname name;
 	enum wildcard_kind kind;
 	struct cidr addr;
-	int n, rc;
+	int rc;
 
 	if (v->p == NULL)
 		return 0;
@@ -61,15 +61,18 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	}
 	/*
 	 * A name, or an address: IPv4 literals end in a digit (no top-level domain is numeric),
-	 * IPv6 ones have a ':', which no name has. Looking first spares names the parse.
+	 * and IPv6 ones have a ':', which makes them no host name. Names go first: they are most
+	 * of the traffic, and they need no address parse.
 	 */
-	if (((v->p[v->len - 1] >= '0' && v->p[v->len - 1] <= '9') ||
-	    memchr(v->p, ':', v->len) != NULL) && cidr_parse_addr(v->p, v->len, &addr))
+	if (v->p[v->len - 1] >= '0' && v->p[v->len - 1] <= '9' &&
+	    cidr_parse_addr(v->p, v->len, &addr))
 		return match_net(al, &addr, d);
-	/* Not a valid host name (a port glued on, '%', empty labels...): not on any list. */
-	if ((n = hostname_normalize(v->p, v->len, 0, name, &errstr)) == -1)
-		return 0;
-	if (hostset_match(al->names, name, (size_t)n, &hit, keys, &nkeys)) {
+	if (hostname_parse(v->p, v->len, 0, &name, &errstr) == -1) {
+		if (memchr(v->p, ':', v->len) != NULL && cidr_parse_addr(v->p, v->len, &addr))
+			return match_net(al, &addr, d);
+		return 0;	/* no host name (a port glued on, '%', empty labels...): not listed */
+	}
+	if (hostset_match(al->names, &name, &hit, keys, &nkeys)) {
 		/* the entry as written: name, .name (domain and subdomains) or *.name */
 		const char *prefix = hit.exact ? (hit.flags & HS_SUBDOMAINS ? "." : "") :
 		    (hit.flags & HS_EXACT ? "." : "*.");
@@ -79,7 +82,7 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 		memcpy(d->match + plen, hit.name, hit.len + 1);	/* hit.len <= HS_NAME_MAX */
 		return 1;
 	}
-	rc = wildcard_match(al->patterns, name, (size_t)n, keys, nkeys, &pattern, &kind);
+	rc = wildcard_match(al->patterns, name.text, name.len, keys, nkeys, &pattern, &kind);
 	if (rc == 1)
 		snprintf(d->match, sizeof d->match, "%s%s", kind == WILDCARD_REGEX ? "regex:" : "",
 		    pattern);

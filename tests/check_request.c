@@ -122,6 +122,47 @@ START_TEST(nul_byte)
 }
 END_TEST
 
+/* A NUL anywhere, in a short token, in a long one or in the acl arguments, makes the line BH. */
+START_TEST(nul_anywhere)
+{
+	static const char text[] = "12 abcdefghijklmnopq.example 443 1.2.3.4 video/mp4 acl data";
+	struct request r;
+	const char *errstr;
+	char buf[sizeof text];
+	size_t i;
+
+	for (i = 0; i < sizeof text - 1; i++) {
+		memcpy(buf, text, sizeof text);
+		buf[i] = '\0';
+		errstr = NULL;
+		ck_assert_msg(request_parse(buf, sizeof text - 1, &spec, &r, &errstr) == -1,
+		    "NUL at %zu accepted", i);
+		ck_assert_str_eq(errstr, "NUL byte in request");
+	}
+}
+END_TEST
+
+/* Tokens of every length, ending at every offset of a word, come back whole. */
+START_TEST(token_lengths)
+{
+	struct request r;
+	const char *errstr;
+	char host[40], line[128], buf[128];
+	size_t n;
+
+	for (n = 1; n < sizeof host; n++) {
+		memset(host, 'h', n);
+		host[n] = '\0';
+		snprintf(line, sizeof line, "%zu %s %zu - x/%s", n, host, n, host);
+		ck_assert_int_eq(parse(line, &r, &errstr, buf), 0);
+		ck_value(r.field[FIELD_HOST], host);
+		ck_assert_uint_eq(r.field[FIELD_PORT].len, n < 10 ? 1 : 2);
+		ck_assert_uint_eq(r.field[FIELD_TYPE].len, n + 2);
+		ck_value(r.data, NULL);
+	}
+}
+END_TEST
+
 START_TEST(field_lists)
 {
 	struct fieldspec fs;
@@ -167,6 +208,8 @@ suite(void)
 	tcase_add_test(tc, data_is_not_fields);
 	tcase_add_loop_test(tc, bad_lines, 0, sizeof bad_cases / sizeof bad_cases[0]);
 	tcase_add_test(tc, nul_byte);
+	tcase_add_test(tc, nul_anywhere);
+	tcase_add_test(tc, token_lengths);
 	tcase_add_test(tc, field_lists);
 	tcase_add_test(tc, decode);
 	suite_add_tcase(s, tc);

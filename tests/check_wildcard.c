@@ -27,9 +27,12 @@ wmatch(const struct wildcard *w, const char *host, const char **pat)
 {
 	enum wildcard_kind kind;
 	struct hostset_hit hit;
-	size_t offs[HS_LABELS_MAX], n;
+	size_t offs[HS_LABELS_MAX], n = 0;
+	struct hostname h;
+	const char *errstr;
 
-	(void)hostset_match(keys, host, strlen(host), &hit, offs, &n);
+	if (hostname_parse(host, strlen(host), 0, &h, &errstr) == 0)
+		(void)hostset_match(keys, &h, &hit, offs, &n);
 	return wildcard_match(w, host, strlen(host), offs, n, pat, &kind);
 }
 
