@@ -394,16 +394,15 @@ cmp_bucket(const void *key, const void *b)
 	return strcmp(key, ((const struct bucket *)b)->key);
 }
 
-int
-wildcard_match(const struct wildcard *w, const char *host, size_t len,
+/* wildcard_match when there are patterns; apart, so that a list without any pays nothing. */
+static int __attribute__((noinline))
+match_batches(const struct wildcard *w, const char *host, size_t len,
     const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind)
 {
 	char suffix[HS_NAME_MAX + 1];
 	size_t i;
 	int rc;
 
-	if (w->nbatches == 0)
-		return 0;
 	if ((rc = run_batches(w, 0, w->nalways, host, len, pattern, kind)) != 0)
 		return rc;
 	/* The buckets of the keys host ends in, most specific first. */
@@ -421,6 +420,15 @@ wildcard_match(const struct wildcard *w, const char *host, size_t len,
 			return rc;
 	}
 	return 0;
+}
+
+int
+wildcard_match(const struct wildcard *w, const char *host, size_t len,
+    const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind)
+{
+	if (w->nbatches == 0)
+		return 0;
+	return match_batches(w, host, len, keyoffs, nkeys, pattern, kind);
 }
 
 size_t
