@@ -4,7 +4,10 @@
  * so the common case, a miss, ends after one or two probes. In front of the table sits a
  * blocked Bloom filter of about 8 bits per entry (one 64-bit word per name, 3 bits set): a
  * million names need 1 MiB of filter, which stays in cache, where the table (32 MiB) cannot,
- * so most misses are answered without a trip to memory.
+ * so most misses are answered without a trip to memory. A second filter of the same size holds
+ * the proper label suffixes of the entries ("kpoint.com" and "com" for "mp001se.kpoint.com"):
+ * a lookup walks a host's suffixes from the shortest and stops at the first that no entry ends
+ * in, so most hosts of other sites cost one or two labels, whatever their length.
  */
 #include "config.h"
 
@@ -35,9 +38,9 @@ struct hostset {
 	struct slot		*slots;
 	size_t			 mask;		/* capacity - 1; capacity is a power of two */
 	uint64_t		*filter;	/* (mask + 1) / 16 words, at least one */
+	uint64_t		*tails;		/* as many words: the entries' proper suffixes */
 	size_t			 fmask;
 	size_t			 count;
-	size_t			 nkeys;		/* entries flagged HS_KEY */
 	struct arena_chunk	*arena;
 	size_t			 arena_bytes;
 };
@@ -105,6 +108,7 @@ label_start(const char *s, size_t end)
 	return end;
 }
 
+/* The hash of a name: the last step of the walk. */
 static uint64_t
 hash_name(const char *s, size_t len)
 {
@@ -120,12 +124,10 @@ hash_name(const char *s, size_t len)
 	}
 }
 
-static const uint64_t *
-filter_word(const struct hostset *set, uint64_t full)
-{
-	return &set->filter[(full >> 32) & set->fmask];
-}
-
+/*
+ * The filters are blocked Bloom filters: one word per hash, three bits set in it. The high half
+ * of the hash picks the word and two bits, the low half the third.
+ */
 static uint64_t
 filter_bits(uint64_t full)
 {
@@ -134,33 +136,53 @@ filter_bits(uint64_t full)
 }
 
 static void
-filter_add(struct hostset *set, uint64_t full)
+filter_add(const struct hostset *set, uint64_t *filter, uint64_t full)
 {
-	set->filter[(full >> 32) & set->fmask] |= filter_bits(full);
+	filter[(full >> 32) & set->fmask] |= filter_bits(full);
 }
 
 static bool
-filter_may_have(const struct hostset *set, uint64_t full)
+filter_may_have(const struct hostset *set, const uint64_t *filter, uint64_t full)
 {
 	uint64_t bits = filter_bits(full);
 
-	return (*filter_word(set, full) & bits) == bits;
+	return (filter[(full >> 32) & set->fmask] & bits) == bits;
 }
 
-/* A filter sized for the table's capacity, with every name in it. */
+/* Put name in the filters: its hash in the first, those of its proper suffixes in tails. */
+static void
+filters_add(struct hostset *set, const char *name, size_t len)
+{
+	uint64_t h = HASH_SEED;
+	size_t end = len, start;
+
+	for (;;) {
+		start = label_start(name, end);
+		h = hash_label(h, name + start, end - start);
+		if (start == 0)
+			break;
+		filter_add(set, set->tails, h);
+		end = start - 1;
+	}
+	filter_add(set, set->filter, h);
+}
+
+/* Filters sized for the table's capacity, with every name in them. */
 static void
 filter_build(struct hostset *set)
 {
 	size_t words = (set->mask + 1) / 16, i;
 
 	free(set->filter);
+	free(set->tails);
 	if (words == 0)
 		words = 1;
 	set->fmask = words - 1;
 	set->filter = xcalloc(words, sizeof *set->filter);
+	set->tails = xcalloc(words, sizeof *set->tails);
 	for (i = 0; i <= set->mask; i++)
 		if (set->slots[i].name != NULL)
-			filter_add(set, hash_name(set->slots[i].name, set->slots[i].len));
+			filters_add(set, set->slots[i].name, set->slots[i].len);
 }
 
 struct hostset *
@@ -187,6 +209,7 @@ hostset_free(struct hostset *set)
 	}
 	free(set->slots);
 	free(set->filter);
+	free(set->tails);
 	free(set);
 }
 
@@ -265,8 +288,6 @@ hostset_add(struct hostset *set, const char *name, size_t len, unsigned flags)
 		unsigned before = s->flags;
 
 		s->flags |= flags;
-		if (!(before & HS_KEY) && (flags & HS_KEY))
-			set->nkeys++;
 		return s->flags != before;
 	}
 	if ((set->count + 1) * 2 > set->mask + 1) {
@@ -278,9 +299,7 @@ hostset_add(struct hostset *set, const char *name, size_t len, unsigned flags)
 	s->len = (uint16_t)len;
 	s->flags = (uint16_t)flags;
 	set->count++;
-	if (flags & HS_KEY)
-		set->nkeys++;
-	filter_add(set, full);
+	filters_add(set, s->name, len);
 	return true;
 }
 
@@ -295,74 +314,53 @@ hostset_get(const struct hostset *set, const char *name, size_t len)
 	return s->name != NULL ? s->flags : 0;
 }
 
-/*
- * hash[k] = the hash of host's suffix from label k on (hash[0]: the whole name), computed from
- * the right. The filter word each would test is prefetched, so that cache misses overlap
- * instead of queueing.
- */
-static void
-suffix_hashes(const struct hostset *set, const struct hostname *host, uint64_t *hash)
-{
-	uint64_t h = HASH_SEED;
-	size_t k = host->nlabels, end = host->len, start;
-
-	while (k-- > 0) {
-		start = host->label[k];
-		h = hash_label(h, host->text + start, end - start);
-		hash[k] = h;
-		__builtin_prefetch(filter_word(set, hash[k]));
-		end = start - 1;	/* the '.' before label k; unused after label 0 */
-	}
-}
-
-/* The slot of name, or NULL; the filter answers most misses without touching the table. */
-static const struct slot *
-probe(const struct hostset *set, const char *name, size_t len, uint64_t full)
-{
-	const struct slot *s;
-
-	if (!filter_may_have(set, full))
-		return NULL;
-	s = find_slot(set, name, len, (uint32_t)full);
-	return s->name != NULL ? s : NULL;
-}
-
 bool
 hostset_match(const struct hostset *set, const struct hostname *host,
     struct hostset_hit *hit, size_t *keys, size_t *nkeys)
 {
-	uint64_t hash[HOSTNAME_LABELS_MAX];
 	const struct slot *s, *best = NULL;
-	size_t k, off;
+	uint64_t h = HASH_SEED;
+	size_t k, i, start, end = host->len, n = 0;
 
-	if (nkeys != NULL)
-		*nkeys = 0;
 	if (set->count == 0)
-		return false;
-	if (set->nkeys == 0)
-		keys = NULL;	/* no entry is a key: the first match ends the search */
-	suffix_hashes(set, host, hash);
-	/* The name itself, then its parent domains from the most specific. */
-	for (k = 0; k < host->nlabels; k++) {
-		off = host->label[k];
-		s = probe(set, host->text + off, host->len - off, hash[k]);
-		if (s == NULL)
-			continue;
-		if (k > 0 && (s->flags & HS_KEY) && keys != NULL)
-			keys[(*nkeys)++] = off;
-		if (best == NULL && (s->flags & (k == 0 ? HS_EXACT : HS_SUBDOMAINS))) {
-			best = s;
-			hit->exact = k == 0;
-			if (keys == NULL)
-				break;
+		goto done;
+	/*
+	 * From the shortest suffix (the last label) to the whole name. A later match is longer,
+	 * so more specific, and replaces an earlier one. A suffix that is no entry's proper suffix
+	 * ends the walk: no longer suffix can be an entry.
+	 */
+	for (k = host->nlabels; k-- > 0;) {
+		start = host->label[k];
+		h = hash_label(h, host->text + start, end - start);
+		if (filter_may_have(set, set->filter, h) &&
+		    (s = find_slot(set, host->text + start, host->len - start, (uint32_t)h))->name
+		    != NULL) {
+			if (k > 0 && (s->flags & HS_KEY) && keys != NULL)
+				keys[n++] = start;
+			if (s->flags & (k == 0 ? HS_EXACT : HS_SUBDOMAINS)) {
+				best = s;
+				hit->exact = k == 0;
+			}
 		}
+		if (k > 0 && !filter_may_have(set, set->tails, h))
+			break;
+		end = start - 1;	/* the '.' before label k */
 	}
-	if (best == NULL)
-		return false;
-	hit->name = best->name;
-	hit->len = best->len;
-	hit->flags = best->flags;
-	return true;
+	for (i = 0; i < n / 2; i++) {	/* collected shortest first; the caller wants longest */
+		size_t t = keys[i];
+
+		keys[i] = keys[n - 1 - i];
+		keys[n - 1 - i] = t;
+	}
+	if (best != NULL) {
+		hit->name = best->name;
+		hit->len = best->len;
+		hit->flags = best->flags;
+	}
+done:
+	if (nkeys != NULL)
+		*nkeys = n;
+	return best != NULL;
 }
 
 size_t
