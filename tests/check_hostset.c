@@ -248,6 +248,32 @@ START_TEST(every_label_length)
 }
 END_TEST
 
+/*
+ * The walk from the shortest suffix stops at one that no entry ends in: it must still reach
+ * deep entries, and a shallow match must survive the deeper labels that match nothing.
+ */
+START_TEST(walk_from_the_right)
+{
+	struct hostset *s = hostset_new();
+	struct hostset_hit hit;
+
+	hostset_add(s, "a.b.c.d.example", 15, HS_EXACT);
+	hostset_add(s, "d.example", 9, HS_SUBDOMAINS);
+	ck_assert(match(s, "a.b.c.d.example", &hit));
+	ck_assert_str_eq(hit.name, "a.b.c.d.example");
+	ck_assert(hit.exact);
+	ck_assert(match(s, "z.b.c.d.example", &hit));
+	ck_assert_str_eq(hit.name, "d.example");
+	ck_assert(!hit.exact);
+	ck_assert(match(s, "q.a.b.c.d.example", &hit));	/* a.b.c.d.example is exact only */
+	ck_assert_str_eq(hit.name, "d.example");
+	ck_assert(!match(s, "d.example", &hit));		/* subdomains only */
+	ck_assert(!match(s, "c.d.example.org", &hit));
+	ck_assert(!match(s, "example", &hit));
+	hostset_free(s);
+}
+END_TEST
+
 START_TEST(free_null)
 {
 	hostset_free(NULL);
@@ -269,6 +295,7 @@ suite(void)
 	tcase_add_loop_test(tc, parse_labels, 0, sizeof parse_cases / sizeof parse_cases[0]);
 	tcase_add_test(tc, parse_most_labels);
 	tcase_add_test(tc, every_label_length);
+	tcase_add_test(tc, walk_from_the_right);
 	tcase_add_test(tc, free_null);
 	suite_add_tcase(s, tc);
 	return s;
