@@ -1,8 +1,9 @@
 /*
  * hostset: a hash set of lower-case names, each entry an exact name, a suffix domain, or both.
  * An entry flagged HS_EXACT matches the name itself; HS_SUBDOMAINS matches every name that ends
- * in "." + entry (label-aligned: "evilkpoint.com" is not under "kpoint.com"). A lookup probes one
- * slot per label of the queried host, whatever the size of the set.
+ * in "." + entry (label-aligned: "evilkpoint.com" is not under "kpoint.com"). A lookup costs at
+ * most one hash step and one filter test per label of the queried host, whatever the size of
+ * the set, and stops at the first suffix that no entry ends in.
  * The set owns copies of its names; names returned by lookups stay valid until hostset_free.
  */
 #ifndef KP_HOSTSET_H
@@ -51,8 +52,7 @@ unsigned hostset_get(const struct hostset *set, const char *name, size_t len);
 /*
  * Does host match an entry? On a match fills *hit with the most specific entry that matched.
  * If keys is not NULL, it also receives where the proper label suffixes of host that carry
- * HS_KEY start, longest first (at most HS_LABELS_MAX), and *nkeys how many. Cost: one hash
- * step and one probe per label, the probes' cache misses overlapping.
+ * HS_KEY start, longest first (at most HS_LABELS_MAX), and *nkeys how many.
  */
 bool hostset_match(const struct hostset *set, const struct hostname *host,
     struct hostset_hit *hit, size_t *keys, size_t *nkeys);
