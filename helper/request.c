@@ -171,9 +171,14 @@ request_parse(char *line, size_t len, const struct fieldspec *spec, struct reque
 	_Static_assert(FIELD_COUNT == 7, "request_parse clears each field by name");
 	req->id = NULL;
 	req->idlen = 0;
-	req->field[FIELD_HOST] = req->field[FIELD_PORT] = req->field[FIELD_IP] =
-	    req->field[FIELD_TYPE] = req->field[FIELD_METHOD] = req->field[FIELD_PATH] =
-	    req->field[FIELD_SKIP] = req->data = (struct value){ NULL, 0 };
+	req->field[FIELD_HOST] = (struct value){ NULL, 0 };
+	req->field[FIELD_PORT] = (struct value){ NULL, 0 };
+	req->field[FIELD_IP] = (struct value){ NULL, 0 };
+	req->field[FIELD_TYPE] = (struct value){ NULL, 0 };
+	req->field[FIELD_METHOD] = (struct value){ NULL, 0 };
+	req->field[FIELD_PATH] = (struct value){ NULL, 0 };
+	req->field[FIELD_SKIP] = (struct value){ NULL, 0 };
+	req->data = (struct value){ NULL, 0 };
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if ((req->id = request_peek_id(line, len, &req->idlen)) != NULL) {
