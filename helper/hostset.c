@@ -108,22 +108,6 @@ label_start(const char *s, size_t end)
 	return end;
 }
 
-/* The hash of a name: the last step of the walk. */
-static uint64_t
-hash_name(const char *s, size_t len)
-{
-	uint64_t h = HASH_SEED;
-	size_t end = len, start;
-
-	for (;;) {
-		start = label_start(s, end);
-		h = hash_label(h, s + start, end - start);
-		if (start == 0)
-			return h;
-		end = start - 1;
-	}
-}
-
 /*
  * The filters are blocked Bloom filters: one word per hash, three bits set in it. The high half
  * of the hash picks the word and two bits, the low half the third.
@@ -149,22 +133,32 @@ filter_may_have(const struct hostset *set, const uint64_t *filter, uint64_t full
 	return (filter[(full >> 32) & set->fmask] & bits) == bits;
 }
 
-/* Put name in the filters: its hash in the first, those of its proper suffixes in tails. */
-static void
-filters_add(struct hostset *set, const char *name, size_t len)
+/*
+ * The hash of a name: the last step of the walk from the right. If tails is not NULL, the
+ * hashes of the name's proper suffixes, the steps before, go into that filter.
+ */
+static uint64_t
+hash_name(const struct hostset *set, uint64_t *tails, const char *s, size_t len)
 {
 	uint64_t h = HASH_SEED;
 	size_t end = len, start;
 
 	for (;;) {
-		start = label_start(name, end);
-		h = hash_label(h, name + start, end - start);
+		start = label_start(s, end);
+		h = hash_label(h, s + start, end - start);
 		if (start == 0)
-			break;
-		filter_add(set, set->tails, h);
+			return h;
+		if (tails != NULL)
+			filter_add(set, tails, h);
 		end = start - 1;
 	}
-	filter_add(set, set->filter, h);
+}
+
+/* Put name in the filters: its hash in the first, those of its proper suffixes in tails. */
+static void
+filters_add(struct hostset *set, const char *name, size_t len)
+{
+	filter_add(set, set->filter, hash_name(set, set->tails, name, len));
 }
 
 /* Filters sized for the table's capacity, with every name in them. */
@@ -277,7 +271,7 @@ grow(struct hostset *set)
 bool
 hostset_add(struct hostset *set, const char *name, size_t len, unsigned flags)
 {
-	uint64_t full = hash_name(name, len);
+	uint64_t full = hash_name(set, NULL, name, len);
 	uint32_t hash = (uint32_t)full;
 	struct slot *s;
 
@@ -310,7 +304,7 @@ hostset_get(const struct hostset *set, const char *name, size_t len)
 
 	if (len > HS_NAME_MAX)
 		return 0;
-	s = find_slot(set, name, len, (uint32_t)hash_name(name, len));
+	s = find_slot(set, name, len, (uint32_t)hash_name(set, NULL, name, len));
 	return s->name != NULL ? s->flags : 0;
 }
 
