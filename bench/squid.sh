@@ -92,7 +92,7 @@ measure() {	# mode variant -> "req/s squid-cpu% helper-cpu% non-2xx"
 	touch "$D/cache-$v.log"; chown proxy "$D/cache-$v.log" "$D"
 	squid -N -f "$conf" > /dev/null 2>&1 &
 	sq=$!
-	lab_wait_port "$port" || { echo "0 0"; return; }
+	lab_wait_port "$port" || { echo "0 0 0 0"; return; }
 	wrk -t1 -c16 -d2s -s bench/proxy.lua "http://127.0.0.1:$port/" > /dev/null 2>&1
 	local hp s0 h0 s1 h1 t0 t1 hz
 	hz=$(getconf CLK_TCK)
