@@ -29,7 +29,8 @@ static const char html[] = "Content-Type: text/html\r\n"
     "<!doctype html><title>origin</title><p>hello</p>";
 static const char mp4[] = "Content-Type: video/mp4\r\n"
     "Content-Length: 48\r\nCache-Control: max-age=3600\r\n\r\n"
-    "\0\0\0\x18" "ftypmp42" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    "\0\0\0\x18" "ftypmp42" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /* "HTTP/1.1 200 OK" and the Date line, made once a second. */
 static char head[128];
