@@ -411,6 +411,8 @@ main(int argc, char *argv[])
 	 */
 	setup_signals(&waitmask);
 	st.ans.out = reply_new(STDOUT_FILENO);
+	if (reply_nodelay(STDOUT_FILENO) == -1)
+		log_warn("stdout: cannot turn off Nagle's algorithm (answers may wait for TCP)");
 	if (startup_error[0] == '\0' && fieldspec_parse(fields, &st.ans.spec, &errstr) == -1)
 		snprintf(startup_error, sizeof startup_error, "-f %s: %s", fields, errstr);
 	if (startup_error[0] != '\0') {

@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "reply.h"
@@ -123,6 +126,32 @@ reply_end(struct reply *r)
 {
 	put(r, "\n", 1);
 	return r->len >= REPLY_HIGH_WATER ? reply_flush(r) : 0;
+}
+
+int
+reply_nodelay(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss, optlen;
+	int type, proto, one = 1;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		return errno == ENOTSOCK ? 0 : -1;	/* a pipe or a file */
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return 0;				/* a socketpair */
+	optlen = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &optlen) == -1)
+		return -1;
+#ifdef SO_PROTOCOL
+	optlen = sizeof proto;
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &optlen) == -1)
+		return -1;
+#else
+	proto = IPPROTO_TCP;	/* a stream socket of the Internet families */
+#endif
+	if (type != SOCK_STREAM || proto != IPPROTO_TCP)
+		return 0;
+	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 int

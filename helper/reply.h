@@ -24,6 +24,14 @@ void reply_kv(struct reply *r, const char *key, const char *value, size_t len);
 /* End the answer with '\n'. Returns 0, or -1 if a write failed (errno set). */
 int reply_end(struct reply *r);
 
+/*
+ * Make sure the transport sends each batch at once. Squid 5.7 connects external ACL helpers
+ * over TCP on loopback, where Nagle's algorithm would hold a batch back until the previous
+ * one is acknowledged; on a TCP socket this turns it off (TCP_NODELAY), anything else is left
+ * alone. Returns 0, or -1 if a TCP socket refused (errno set).
+ */
+int reply_nodelay(int fd);
+
 /* Write everything buffered. Returns 0, or -1 on a write error (errno set; EPIPE: Squid left). */
 int reply_flush(struct reply *r);
 /* Bytes waiting to be written. */

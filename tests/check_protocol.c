@@ -1,16 +1,20 @@
 /*
  * Unit tests for the protocol loop's parts: linereader over a pipe (partial reads, over-long
- * lines drained with bounded memory), answer wording, reply quoting and batching.
+ * lines drained with bounded memory), answer wording, reply quoting and batching, Nagle off on
+ * a TCP stdout.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdint.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "answer.h"
@@ -233,6 +237,53 @@ START_TEST(write_error_reported)
 }
 END_TEST
 
+static int
+nodelay_of(int fd)
+{
+	int v = -1;
+	socklen_t len = sizeof v;
+
+	ck_assert_int_eq(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len), 0);
+	return v;
+}
+
+/* Squid 5.7's transport to external ACL helpers is TCP on loopback; others are left alone. */
+START_TEST(nodelay_on_tcp_only)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof sin;
+	int p[2], sp[2], ls, c, s;
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(reply_nodelay(p[1]), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	ck_assert_int_eq(reply_nodelay(sp[0]), 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(ls = socket(AF_INET, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(bind(ls, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(listen(ls, 1), 0);
+	ck_assert_int_eq(getsockname(ls, (struct sockaddr *)&sin, &len), 0);
+	ck_assert_int_ge(c = socket(AF_INET, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_ge(s = accept(ls, NULL, NULL), 0);
+	ck_assert_int_eq(nodelay_of(s), 0);		/* Nagle is on by default */
+	ck_assert_int_eq(reply_nodelay(s), 0);
+	ck_assert_int_ne(nodelay_of(s), 0);
+	ck_assert_int_eq(nodelay_of(c), 0);		/* only the helper's own end */
+
+	close(s);
+	ck_assert_int_eq(reply_nodelay(s), -1);		/* a closed descriptor is an error */
+	ck_assert_int_eq(errno, EBADF);
+	close(c);
+	close(ls);
+	close(sp[0]);
+	close(sp[1]);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -247,6 +298,7 @@ suite(void)
 	tcase_add_test(ans, too_long);
 	tcase_add_test(ans, batched_until_flush);
 	tcase_add_test(ans, write_error_reported);
+	tcase_add_test(ans, nodelay_on_tcp_only);
 	suite_add_tcase(s, lines);
 	suite_add_tcase(s, ans);
 	return s;

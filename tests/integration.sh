@@ -113,6 +113,18 @@ check "cache.log: no helper errors or restarts" "$(helper_trouble)" ""
 # Squid starts helpers as "(ext_kpoint_acl) ARGS": find this lab's by their log path.
 helper_pids() { pgrep -d, -f "ext_kpoint_acl.*$LAB/" | tr -d '\n'; }
 
+# Squid 5.7 gives external acl helpers a TCP connection on loopback, not a pipe or a
+# socketpair: the transport tests/transport.py runs the helper on.
+stdin_kind() {	# PID -> tcp, or what else its stdin is
+	local link ino
+	link=$(readlink "/proc/$1/fd/0")
+	ino=$(sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' <<< "$link")
+	if [ -n "$ino" ] && awk -v i="$ino" '$10 == i { f = 1 } END { exit !f }' \
+	    /proc/net/tcp /proc/net/tcp6; then echo tcp; else echo "$link"; fi
+}
+first_helper=$(helper_pids)
+check "Squid connects the helper over TCP" "$(stdin_kind "${first_helper%%,*}")" tcp
+
 # Reconfigure and rotate: helpers get EOF, exit 0, new ones serve.
 for action in reconfigure rotate; do
 	before=$(helper_pids)
