@@ -1,7 +1,8 @@
 /*
  * ceiling: the I/O ceiling of the helper protocol, for the benchmark. It reads request lines
  * with the helper's own line reader, answers "[ID ]OK" through the helper's own reply buffer,
- * flushes when no complete request is left, exactly as the helper does, and decides nothing.
+ * flushes when no complete request is left and sets the transport up, exactly as the helper
+ * does, and decides nothing.
  */
 #include "config.h"
 
@@ -23,6 +24,8 @@ main(void)
 	char *line;
 	ssize_t n;
 
+	if (reply_nodelay(STDOUT_FILENO) == -1)
+		return 1;
 	for (;;) {
 		while ((s = linereader_next(lr, &line, &len)) != LINE_NONE) {
 			id = request_peek_id(line, len, &idlen);

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """pingpong.py HELPER N: N requests, each sent only after the previous answer came back, over
-a socketpair as Squid uses. Proves no answer waits for more input (each would stall for the
-2 s timeout) and prints the median and 99th percentile round trip in microseconds."""
+a TCP connection on loopback, as Squid 5.7 connects external ACL helpers (seen live: the
+helper's stdin and stdout are one TCP socket on [::1]). Proves no answer waits for more input
+(each would stall for the 2 s timeout) and prints the median and 99th percentile round trip in
+microseconds."""
 import os
 import select
 import socket
@@ -10,7 +12,12 @@ import sys
 import time
 
 helper, n = sys.argv[1], int(sys.argv[2])
-ours, theirs = socket.socketpair()
+listener = socket.socket(socket.AF_INET6)
+listener.bind(("::1", 0))
+listener.listen(1)
+ours = socket.create_connection(listener.getsockname()[:2])
+theirs, _ = listener.accept()
+listener.close()
 proc = subprocess.Popen([helper], stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL)
 theirs.close()
 times = []

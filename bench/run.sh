@@ -41,7 +41,7 @@ case " $BENCH_PARTS " in *" 1 "*)
 	printf '   %-38s %8.4f s  %10s req/s\n' "ceiling (read + answer, no decision)" "$c" \
 	    "$(rate 4000000 "$c")"
 	printf '   ratio to the ceiling: %s (target >= 0.25)\n' "$(ratio "$c" "$h")"
-	printf '   one request at a time over a socketpair: median %s us, p99 %s us\n' "$p50" "$p99"
+	printf '   one request at a time over TCP on [::1]: median %s us, p99 %s us\n' "$p50" "$p99"
 	;;
 esac
 
