@@ -12,7 +12,7 @@
 #     (e) a no-op helper with ttl=0: requests per second, Squid's and the helper's CPU
 # CPU times come from bench/cputime.py (wait4), not from the shell's 1 ms `time`.
 # Needs: tests/setup.sh (it builds, and installs squid, python3 and wrk). Run as root (Squid).
-#     bash bench/run.sh            # everything, about 7 minutes
+#     bash bench/run.sh            # everything, about 5 minutes
 #     BENCH_PARTS="1 3" bash bench/run.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
