@@ -6,19 +6,14 @@ helper's stdin and stdout are one TCP socket on [::1]). Proves no answer waits f
 microseconds."""
 import os
 import select
-import socket
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from checks import helper_on_tcp  # noqa: E402  (one definition of Squid's transport)
+
 helper, n = sys.argv[1], int(sys.argv[2])
-listener = socket.socket(socket.AF_INET6)
-listener.bind(("::1", 0))
-listener.listen(1)
-ours = socket.create_connection(listener.getsockname()[:2])
-theirs, _ = listener.accept()
-listener.close()
-proc = subprocess.Popen([helper], stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL)
+ours, proc, theirs = helper_on_tcp([helper])
 theirs.close()
 times = []
 for i in range(1, n + 1):

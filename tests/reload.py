@@ -16,21 +16,11 @@ import tempfile
 import threading
 import time
 
+from checks import check, summary
+
 HELPER = os.environ["HELPER"]
 REQUESTS = 40000
 SWAPS = 300
-
-passed = failed = 0
-
-
-def check(desc, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s %s" % (desc, detail))
-
 
 def main():
     tmp = tempfile.mkdtemp(prefix="kpoint-reload.")
@@ -118,8 +108,7 @@ def main():
     for name in os.listdir(tmp):
         os.unlink(os.path.join(tmp, name))
     os.rmdir(tmp)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":

@@ -22,37 +22,11 @@ import sys
 import threading
 import time
 
+from checks import check, helper_on_tcp, summary
+
 HELPER = os.environ["HELPER"]
 SLOW = 2.0	# no answer may take this long: it would be waiting for input
 HELD = 0.020	# a write TCP held back for an ACK waits 40 ms or more (Linux's delayed ACK)
-
-passed = failed = 0
-
-
-def check(desc, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s %s" % (desc, detail))
-
-
-def connect():
-    """A TCP connection on loopback; the helper gets one end as stdin and stdout."""
-    try:
-        ls = socket.socket(socket.AF_INET6)
-        ls.bind(("::1", 0))
-    except OSError:	# no IPv6 loopback here: Squid's ipv4 option uses 127.0.0.1
-        ls = socket.socket(socket.AF_INET)
-        ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    squid = socket.create_connection(ls.getsockname()[:2])
-    theirs, _ = ls.accept()
-    ls.close()
-    proc = subprocess.Popen([HELPER], stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL)
-    return squid, proc, theirs	# theirs: kept open to read the helper's socket options
-
 
 class Lines:
     """Answer lines from the socket, each within SLOW seconds or None."""
@@ -148,7 +122,7 @@ def pipelined(squid, lines):
 
 
 def main():
-    squid, proc, theirs = connect()
+    squid, proc, theirs = helper_on_tcp([HELPER])
     lines = Lines(squid)
     try:
         one_at_a_time(squid, lines)
@@ -171,8 +145,7 @@ def main():
             proc.wait()
         squid.close()
         theirs.close()
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())
 
 
 main()
