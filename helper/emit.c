@@ -9,7 +9,7 @@
 #include "emit.h"
 #include "xalloc.h"
 
-const char emit_formats[] = "nft, iptables, ip6tables, squid";
+const char emit_formats[] = "nft, iptables, ip6tables, squid, sslbump";
 
 /* At most this many port specs per iptables multiport rule (a range counts as two). */
 #define MULTIPORT_MAX	15
@@ -221,22 +221,38 @@ put_escaped(FILE *out, const char *s, bool glob)
 	}
 }
 
+/*
+ * How one family of Squid acls spells the list's names and networks: the acl names and the
+ * type (with options) of each. Names under a listed .domain are left out (Squid warns about
+ * such overlaps); subdomains-only entries and patterns become regexes.
+ */
+struct squid_acls {
+	const char	*dom;		/* "acl <dom> <dom_type> name" */
+	const char	*dom_type;
+	const char	*re;		/* "acl <re> <re_type> regex" */
+	const char	*re_type;
+	const char	*ip;		/* "acl <ip> <ip_type> net"; NULL: no networks */
+	const char	*ip_type;
+	bool		 always;	/* write every acl: an empty one gets a value that never
+					   matches (.invalid, RFC 6761; the broadcast address) */
+};
+
+/* Which acls of a squid_acls family emit_names wrote. */
+struct squid_written {
+	bool	dom, re, ip;
+};
+
 static void
-emit_squid(const struct allowlist *al, FILE *out)
+emit_names(const struct allowlist *al, const struct squid_acls *a, FILE *out,
+    struct squid_written *w)
 {
 	size_t cursor = 0, len, i, n4, n6;
 	const char *name;
 	unsigned flags;
 	enum wildcard_kind kind;
-	bool any_dom = false, any_re = false;
 	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6);
-	size_t nr;
-	struct port_range *r = allowlist_port_ranges(al, &nr);
 
-	fprintf(out, "# ext_kpoint_acl --emit squid (list: %s)\n"
-	    "# Squid-native acls for the same list, for proxies that cannot run the helper.\n"
-	    "# Differences: dst resolves names through DNS (the helper only uses the address\n"
-	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", al->source);
+	memset(w, 0, sizeof *w);
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
 		flags &= HS_MATCH;	/* wildcard keys are an index, not entries */
 		if (flags == 0)
@@ -245,21 +261,22 @@ emit_squid(const struct allowlist *al, FILE *out)
 			continue;	/* already under a .domain entry */
 		if (flags == HS_SUBDOMAINS)
 			continue;	/* subdomains only: a regex below */
-		fprintf(out, "acl kpoint_dst dstdomain %s%s\n", flags & HS_SUBDOMAINS ? "." : "", name);
-		any_dom = true;
+		fprintf(out, "acl %s %s %s%s\n", a->dom, a->dom_type,
+		    flags & HS_SUBDOMAINS ? "." : "", name);
+		w->dom = true;
 	}
 	cursor = 0;
 	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
 		if ((flags & HS_MATCH) != HS_SUBDOMAINS)
 			continue;
-		fprintf(out, "acl kpoint_dst_re dstdom_regex -i \\.");
+		fprintf(out, "acl %s %s \\.", a->re, a->re_type);
 		put_escaped(out, name, false);
 		fprintf(out, "$\n");
-		any_re = true;
+		w->re = true;
 	}
 	cursor = 0;
 	while (wildcard_next(al->patterns, &cursor, &name, &kind)) {
-		fprintf(out, "acl kpoint_dst_re dstdom_regex -i ");
+		fprintf(out, "acl %s %s ", a->re, a->re_type);
 		if (kind == WILDCARD_GLOB) {
 			fputc('^', out);
 			put_escaped(out, name, true);
@@ -267,38 +284,105 @@ emit_squid(const struct allowlist *al, FILE *out)
 		} else
 			fputs(name, out);
 		fputc('\n', out);
-		any_re = true;
+		w->re = true;
 	}
-	for (i = 0; i < n4; i++)
-		fprintf(out, "acl kpoint_ip dst %s\n", v4[i]);
-	for (i = 0; i < n6; i++)
-		fprintf(out, "acl kpoint_ip dst %s\n", v6[i]);
+	if (a->ip != NULL) {
+		for (i = 0; i < n4; i++)
+			fprintf(out, "acl %s %s %s\n", a->ip, a->ip_type, v4[i]);
+		for (i = 0; i < n6; i++)
+			fprintf(out, "acl %s %s %s\n", a->ip, a->ip_type, v6[i]);
+		w->ip = n4 + n6 > 0;
+	}
+	if (a->always) {
+		if (!w->dom)
+			fprintf(out, "acl %s %s .invalid\n", a->dom, a->dom_type);
+		if (!w->re)
+			fprintf(out, "acl %s %s \\.invalid$\n", a->re, a->re_type);
+		if (a->ip != NULL && !w->ip)
+			fprintf(out, "acl %s %s 255.255.255.255/32\n", a->ip, a->ip_type);
+	}
+	free_strings(v4, n4);
+	free_strings(v6, n6);
+}
+
+static void
+emit_squid(const struct allowlist *al, FILE *out)
+{
+	static const struct squid_acls acls = {
+		"kpoint_dst", "dstdomain", "kpoint_dst_re", "dstdom_regex -i",
+		"kpoint_ip", "dst", false
+	};
+	struct squid_written w;
+	const char *name;
+	size_t cursor = 0, len, i, nr;
+	unsigned flags;
+	struct port_range *r = allowlist_port_ranges(al, &nr);
+
+	fprintf(out, "# ext_kpoint_acl --emit squid (list: %s)\n"
+	    "# Squid-native acls for the same list, for proxies that cannot run the helper.\n"
+	    "# Differences: dst resolves names through DNS (the helper only uses the address\n"
+	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", al->source);
+	emit_names(al, &acls, out, &w);
 	for (i = 0; i < nr; i++) {
 		char buf[PORT_RANGE_TEXT_MAX];
 
 		allowlist_port_range_text(&r[i], '-', buf);
 		fprintf(out, "acl kpoint_ports port %s\n", buf);
 	}
-	cursor = 0;
 	while (hostset_next(al->types, &cursor, &name, &len, &flags)) {
 		fprintf(out, "acl kpoint_media rep_mime_type -i ^");
 		put_escaped(out, name, false);
 		fprintf(out, "%s\n", flags & HS_SUBDOMAINS ? "" : "($|;| )");
 	}
 	fprintf(out, "acl kpoint any-of");
-	if (any_dom)
+	if (w.dom)
 		fprintf(out, " kpoint_dst");
-	if (any_re)
+	if (w.re)
 		fprintf(out, " kpoint_dst_re");
-	if (n4 + n6 > 0)
+	if (w.ip)
 		fprintf(out, " kpoint_ip");
 	fprintf(out, "\n# Use (see README): http_access allow localnet kpoint kpoint_ports\n"
 	    "#                  http_access deny kpoint !kpoint_ports\n"
 	    "#                  adaptation_access scanner_req deny kpoint\n"
 	    "#                  adaptation_access scanner_resp deny kpoint kpoint_media\n");
-	free_strings(v4, n4);
-	free_strings(v6, n6);
 	free(r);
+}
+
+/*
+ * The acls conf-snippets/squid-kpoint-sslbump.conf decides with: the CONNECT target (or, when
+ * intercepted, the original destination address) and the TLS client's SNI. All are fast and
+ * native: inside ssl_bump any helper failure means splice (Squid 5.7), so no helper is asked
+ * there. -n everywhere: no DNS lookup, so a name is judged as the client wrote it and an
+ * address only by the networks listed. Every acl is written even when its part of the list is
+ * empty, with a value that never matches (.invalid, RFC 6761; the broadcast address), so the
+ * snippet always parses.
+ */
+static void
+emit_sslbump(const struct allowlist *al, FILE *out)
+{
+	static const struct squid_acls target = {
+		"kpoint_tls_dst", "dstdomain -n", "kpoint_tls_dst_re", "dstdom_regex -n -i",
+		"kpoint_tls_ip", "dst -n", true
+	};
+	static const struct squid_acls sni = {
+		"kpoint_tls_sni", "ssl::server_name --client-requested",
+		"kpoint_tls_sni_re", "ssl::server_name_regex --client-requested -i", NULL, NULL,
+		true
+	};
+	struct squid_written w;
+
+	fprintf(out, "# ext_kpoint_acl --emit sslbump (list: %s)\n"
+	    "# The acls of squid-kpoint-sslbump.conf, from the same list as the helper. Squid reads\n"
+	    "# them at start and on \"squid -k reconfigure\": regenerate this file and reconfigure\n"
+	    "# after every change of the list. .invalid (RFC 6761) and 255.255.255.255 stand in\n"
+	    "# for an empty part of the list and never match.\n"
+	    "# The CONNECT target (explicit proxy) or original destination (intercepted):\n",
+	    al->source);
+	emit_names(al, &target, out, &w);
+	fprintf(out, "# The server name the TLS client asked for (SNI):\n");
+	emit_names(al, &sni, out, &w);
+	fprintf(out, "acl kpoint_tls_target any-of kpoint_tls_dst kpoint_tls_dst_re kpoint_tls_ip\n"
+	    "acl kpoint_tls_server any-of kpoint_tls_sni kpoint_tls_sni_re\n");
 }
 
 int
@@ -319,6 +403,8 @@ emit_list(const struct allowlist *al, const char *format, FILE *out, const char 
 		emit_iptables(al, out, 6);
 	else if (strcmp(format, "squid") == 0)
 		emit_squid(al, out);
+	else if (strcmp(format, "sslbump") == 0)
+		emit_sslbump(al, out);
 	else {
 		*errstr = "unknown format";
 		return -1;

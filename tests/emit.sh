@@ -1,8 +1,10 @@
 #!/bin/bash
 # emit.sh: --emit output is loaded into the real tools' syntax checks: nft -c -f,
 # iptables-restore --test, ip6tables-restore --test, squid -k parse. For the built-in list and
-# for tests/data/emit.conf (IPv6, ranges, more ports than one multiport rule holds). A broken
-# copy of each output must be rejected, so a check that accepts anything would show.
+# for tests/data/emit.conf (IPv6, ranges, more ports than one multiport rule holds). --emit
+# sslbump is parsed with conf-snippets/squid-kpoint-sslbump.conf, which uses its acls, also for
+# a list with no net and no pattern (every acl must still be defined). A broken copy of each
+# output must be rejected, so a check that accepts anything would show.
 . "$TOP_SRCDIR/tests/lib.sh"
 trap cleanup_tmp EXIT
 
@@ -26,14 +28,38 @@ squid_parse() {	# FILE: a minimal squid.conf using the emitted acls, parsed by S
 	    ! grep -qE 'ERROR|FATAL|WARNING|is a subdomain' "$TMP/parse.out"
 }
 
-for list in built-in "$DATA/emit.conf"; do
+# sslbump_parse FILE: squid-kpoint-sslbump.conf with FILE as its acls, parsed by Squid.
+sslbump_parse() {
+	sed "s|/etc/squid/kpoint-sslbump-acls.conf|$1|" \
+	    "$TOP_SRCDIR/conf-snippets/squid-kpoint-sslbump.conf" > "$TMP/sslbump-snippet.conf"
+	cat > "$TMP/squid-tls.conf" <<-CONF
+	http_port 127.0.0.1:3128 ssl-bump tls-cert=$TMP/bump.pem generate-host-certificates=off
+	pid_filename none
+	cache_log $TMP/cache.log
+	include $TMP/sslbump-snippet.conf
+	ssl_bump bump all
+	http_access deny all
+	CONF
+	squid -k parse -f "$TMP/squid-tls.conf" > "$TMP/parse-tls.out" 2>&1 &&
+	    ! grep -qE 'ERROR|FATAL|WARNING|is a subdomain' "$TMP/parse-tls.out"
+}
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=emit-test -keyout "$TMP/bump.pem" \
+    -out "$TMP/bump.crt" -addext basicConstraints=critical,CA:TRUE > /dev/null 2>&1
+cat "$TMP/bump.crt" >> "$TMP/bump.pem"
+printf 'host only.example\n' > "$TMP/names-only.conf"
+
+for list in "$TMP/names-only.conf" built-in "$DATA/emit.conf"; do
 	args=()
 	[ "$list" != built-in ] && args=(-c "$list")
 	name=${list##*/}
-	for fmt in nft iptables ip6tables squid; do
+	for fmt in nft iptables ip6tables squid sslbump; do
 		"$HELPER" --emit "$fmt" "${args[@]}" > "$TMP/out.$fmt" 2> "$TMP/err.$fmt"
 		check "$name --emit $fmt: exit status" "$?" 0
 	done
+	sslbump_parse "$TMP/out.sslbump"
+	check "$name: the SslBump snippet with --emit sslbump parses, no warnings" "$?" 0
+	[ "$?" = 0 ] || cat "$TMP/parse-tls.out"
+	[ "$name" = names-only.conf ] && continue	# no nets: the firewall formats say so
 	nft -c -f "$TMP/out.nft" > "$TMP/nft.err" 2>&1
 	check "$name: nft -c accepts it" "$?" 0
 	iptables-restore --test --noflush "$TMP/out.iptables" > "$TMP/ipt.err" 2>&1
@@ -64,6 +90,27 @@ check "squid: glob as an anchored regex" \
 check "squid: regex specials in types escaped" \
     "$(grep -c 'rep_mime_type -i ^image/svg\\+xml' "$TMP/out.squid")" 1
 
+# sslbump specifics: the target and the SNI are both judged, without DNS, and an empty part of
+# the list never matches.
+"$HELPER" --emit sslbump -c "$DATA/emit.conf" > "$TMP/out.sslbump"
+check "sslbump: target names without DNS" \
+    "$(grep -c '^acl kpoint_tls_dst dstdomain -n ' "$TMP/out.sslbump")" \
+    "$(grep -c '^acl kpoint_dst dstdomain ' "$TMP/out.squid")"
+check "sslbump: SNI names, the same ones" \
+    "$(grep -c '^acl kpoint_tls_sni ssl::server_name --client-requested ' "$TMP/out.sslbump")" \
+    "$(grep -c '^acl kpoint_dst dstdomain ' "$TMP/out.squid")"
+check "sslbump: addresses without DNS" "$(grep -c '^acl kpoint_tls_ip dst -n ' "$TMP/out.sslbump")" \
+    "$(grep -c '^acl kpoint_ip dst ' "$TMP/out.squid")"
+"$HELPER" --emit sslbump -c "$TMP/names-only.conf" > "$TMP/names-only.sslbump"
+check "sslbump: no nets in the list, an address that never matches" \
+    "$(grep '^acl kpoint_tls_ip ' "$TMP/names-only.sslbump")" "acl kpoint_tls_ip dst -n 255.255.255.255/32"
+check "sslbump: no patterns in the list, a regex that never matches" \
+    "$(grep '^acl kpoint_tls_sni_re ' "$TMP/names-only.sslbump")" \
+    'acl kpoint_tls_sni_re ssl::server_name_regex --client-requested -i \.invalid$'
+sed 's|dstdomain -n|dstdomain -q|' "$TMP/out.sslbump" > "$TMP/bad.sslbump"
+sslbump_parse "$TMP/bad.sslbump"
+check "squid -k parse rejects a broken sslbump copy" "$?" 1
+
 # The checks can fail: a broken copy of each output is rejected.
 sed 's|/32|/33|' "$TMP/out.nft" > "$TMP/bad.nft"
 nft -c -f "$TMP/bad.nft" > /dev/null 2>&1
@@ -78,5 +125,5 @@ check "squid -k parse rejects a broken copy" "$?" 1
 "$HELPER" --emit bogus > /dev/null 2> "$TMP/bogus.err"
 check "unknown format: exit status 2" "$?" 2
 check "unknown format: message" "$(cat "$TMP/bogus.err")" \
-    "ext_kpoint_acl: ERROR: --emit bogus: unknown format (formats: nft, iptables, ip6tables, squid)"
+    "ext_kpoint_acl: ERROR: --emit bogus: unknown format (formats: nft, iptables, ip6tables, squid, sslbump)"
 finish

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
-	squid c-icap curl python3 logrotate nftables iptables man-db wrk valgrind clang
-	libclang-rt-14-dev"
+	squid-openssl c-icap curl python3 logrotate nftables iptables man-db wrk valgrind clang
+	libclang-rt-14-dev iproute2 openssl"
 
 if [ "$(id -u)" -eq 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive

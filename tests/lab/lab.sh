@@ -8,6 +8,11 @@
 # LAB_HELPER_ARGS (extra helper options; default none), LAB_ORIGIN_PORT (default: a free one),
 # LAB_SECONDS (how long the origin may live; default 300), LAB_LIST_EXTRA (if set: the helper
 # runs with -c on conf-snippets/kpoint.conf plus these lines, instead of the built-in list).
+# LAB_TLS=1 makes it an SslBump proxy (squid-openssl): the origins also serve TLS on port 443
+# with certificates from the lab's own origin CA, Squid bumps with the lab's bump CA, and
+# conf-snippets/squid-kpoint-sslbump.conf decides what is spliced (tests/lab/sslbump.conf.in).
+# LAB_INTERCEPT=1 (with LAB_TLS, as root inside a private network namespace): Squid also has
+# an intercepting https_port, LAB_INTERCEPT_PORT, that the caller's REDIRECT rules send to.
 
 # The lab's hosts live on a 127.x.y.0/24 of their own (all of 127/8 is loopback), so that two
 # labs on one machine, e.g. two test runs, never contend for the origin's ports 1935 and 5222.
@@ -44,7 +49,7 @@ lab_start() {
 	done
 	[ "$(id -u)" = 0 ] || lab_die "must run as root (Squid starts its helpers as user proxy)"
 	LAB=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-lab.XXXXXX")
-	lab_pick_net
+	[ -n "${LAB_KPOINT:-}" ] || lab_pick_net	# a caller may pick it first, to name it
 	chmod 755 "$LAB"
 	LAB_SQUID_PORT=$(lab_free_port)
 	LAB_ICAP_PORT=$(lab_free_port)
@@ -60,7 +65,14 @@ lab_start() {
 
 	# The origin: every lab host on the origin port; kPoint and the other site on 1935/5222
 	# too, so that a CONNECT there reaches a server unless Squid refuses it.
-	python3 "$TOP_SRCDIR/tests/lab/origin.py" "$LAB_SECONDS" \
+	local tls_args=()
+	if [ "${LAB_TLS:-0}" = 1 ]; then
+		lab_tls_files
+		tls_args=(--tls "$LAB/origin.pem" "$LAB_KPOINT:443:tls" "$LAB_CDN:443:tls"
+		    "$LAB_OTHER:443:tls")
+	fi
+	python3 "$TOP_SRCDIR/tests/lab/origin.py" "$LAB_SECONDS" --log "$LAB/origin.log" \
+	    "${tls_args[@]}" \
 	    "$LAB_KPOINT:$LAB_ORIGIN_PORT" "$LAB_CDN:$LAB_ORIGIN_PORT" "$LAB_OTHER:$LAB_ORIGIN_PORT" \
 	    "$LAB_KPOINT:1935" "$LAB_KPOINT:5222" "$LAB_OTHER:1935" "$LAB_OTHER:5222" \
 	    > "$LAB/origin.out" 2>&1 &
@@ -102,6 +114,7 @@ lab_start() {
 	sed -e "s|@DIR@|$LAB|g" -e "s|@SQUID_PORT@|$LAB_SQUID_PORT|" \
 	    -e "s|@ICAP_PORT@|$LAB_ICAP_PORT|" \
 	    "$TOP_SRCDIR/tests/lab/squid.conf.in" > "$LAB/squid.conf"
+	[ "${LAB_TLS:-0}" = 1 ] && lab_tls_squid
 	# Squid writes its logs and starts the helper as proxy; the helper reads its files as proxy.
 	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
@@ -110,8 +123,74 @@ lab_start() {
 	    lab_die "squid -k parse failed: $(grep -E 'ERROR|FATAL' "$LAB/parse.log")"
 	squid -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
 	LAB_SQUID_PID=$!
-	lab_wait_port "$LAB_SQUID_PORT" ||
-	    lab_die "squid did not start: $(tail -5 "$LAB/cache.log" "$LAB/squid.out")"
+	if ! lab_wait_port "$LAB_SQUID_PORT"; then
+		# LAB_SQUID_MAY_DIE=1: the caller expects Squid may refuse to run (a broken helper)
+		[ "${LAB_SQUID_MAY_DIE:-0}" = 1 ] && return 1
+		lab_die "squid did not start: $(tail -n 5 "$LAB/cache.log" "$LAB/squid.out")"
+	fi
+}
+
+# The lab's TLS files: an origin CA and one origin certificate for every lab name and address,
+# a bump CA (certificate and key in one file, as Squid wants it), the certificate database.
+lab_tls_files() {
+	local names ssl="openssl req -x509 -newkey rsa:2048 -nodes -days 2 -sha256"
+	command -v openssl > /dev/null || lab_die "openssl is not installed (run tests/setup.sh)"
+	[ -x /usr/lib/squid/security_file_certgen ] ||
+	    lab_die "no security_file_certgen: SslBump needs squid-openssl (run tests/setup.sh)"
+	$ssl -keyout "$LAB/origin-ca.key" -out "$LAB/origin-ca.crt" -subj "/CN=kpoint-lab origin CA" \
+	    -addext basicConstraints=critical,CA:TRUE > /dev/null 2>&1 || lab_die "openssl: origin CA"
+	$ssl -keyout "$LAB/bump-ca.key" -out "$LAB/bump-ca.crt" -subj "/CN=kpoint-lab bump CA" \
+	    -addext basicConstraints=critical,CA:TRUE > /dev/null 2>&1 || lab_die "openssl: bump CA"
+	cat "$LAB/bump-ca.crt" "$LAB/bump-ca.key" > "$LAB/bump-ca.pem"
+	cat "$LAB/origin-ca.crt" "$LAB/bump-ca.crt" > "$LAB/clients-trust.crt"
+	names=$(printf '%s\n' "$LAB_HOSTS" | awk '{ for (i = 2; i <= NF; i++) printf ",DNS:%s", $i;
+	    printf ",IP:%s", $1 }')
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$LAB/origin.key" -out "$LAB/origin.csr" \
+	    -subj "/CN=kpoint-lab origin" > /dev/null 2>&1 || lab_die "openssl: origin key"
+	printf 'subjectAltName=%s\n' "${names#,}" > "$LAB/origin.ext"
+	openssl x509 -req -in "$LAB/origin.csr" -CA "$LAB/origin-ca.crt" -CAkey "$LAB/origin-ca.key" \
+	    -CAcreateserial -days 2 -sha256 -extfile "$LAB/origin.ext" -out "$LAB/origin.crt" \
+	    > /dev/null 2>&1 || lab_die "openssl: origin certificate"
+	cat "$LAB/origin.crt" "$LAB/origin.key" > "$LAB/origin.pem"
+	/usr/lib/squid/security_file_certgen -c -s "$LAB/ssl_db" -M 4MB > /dev/null ||
+	    lab_die "security_file_certgen could not create its database"
+	chown -R proxy "$LAB/ssl_db"
+	chmod 644 "$LAB/bump-ca.pem" "$LAB/origin-ca.crt"
+}
+
+# Squid as an SslBump proxy: the ssl-bump port, the admin's lines from sslbump.conf.in with the
+# project's snippet, and its acls generated from the helper's list.
+lab_tls_squid() {
+	local list=()
+	[ -n "${LAB_LIST_EXTRA:-}" ] && list=(-c "$LAB/kpoint.conf")
+	# REAL_HELPER: the binary, where HELPER is a wrapper (valgrind, a broken stand-in)
+	"${REAL_HELPER:-$HELPER}" --emit sslbump "${list[@]}" > "$LAB/kpoint-sslbump-acls.conf" ||
+	    lab_die "--emit sslbump failed"
+	sed "s|/etc/squid/kpoint-sslbump-acls.conf|$LAB/kpoint-sslbump-acls.conf|" \
+	    "$TOP_SRCDIR/conf-snippets/squid-kpoint-sslbump.conf" > "$LAB/squid-kpoint-sslbump.conf"
+	sed -e "s|@DIR@|$LAB|g" "$TOP_SRCDIR/tests/lab/sslbump.conf.in" > "$LAB/sslbump.conf"
+	if [ "${LAB_INTERCEPT:-0}" = 1 ]; then
+		LAB_INTERCEPT_PORT=$(lab_free_port)
+		printf 'https_port 127.0.0.1:%s intercept ssl-bump tls-cert=%s/bump-ca.pem generate-host-certificates=on dynamic_cert_mem_cache_size=4MB name=kpoint_intercept\n' \
+		    "$LAB_INTERCEPT_PORT" "$LAB" >> "$LAB/squid.conf"
+	fi
+	sed -i -e "s|^http_port 127.0.0.1:$LAB_SQUID_PORT\$|& ssl-bump tls-cert=$LAB/bump-ca.pem generate-host-certificates=on dynamic_cert_mem_cache_size=4MB|" \
+	    -e "\|^# @TLS@\$|r $LAB/sslbump.conf" "$LAB/squid.conf"
+	chmod 644 "$LAB"/*.conf
+}
+
+# lab_tls_get [--proxy|--direct] TARGET SNI HOST PATH: tests/lab/tlsclient.py through the lab.
+lab_tls_get() {
+	local how=$1; shift
+	local proxy=()
+	[ "$how" = --proxy ] && proxy=(--proxy "127.0.0.1:$LAB_SQUID_PORT")
+	python3 "$TOP_SRCDIR/tests/lab/tlsclient.py" "${proxy[@]}" --cafile "$LAB/clients-trust.crt" \
+	    --target "$1" --sni "$2" --host "$3" "$4" 2>> "$LAB/tlsclient.err"
+}
+
+# lab_origin_saw ADDR:PORT PATH: how many requests for PATH reached that origin listener.
+lab_origin_saw() {
+	grep -c "^$1 [a-z]* [^ ]* $2\$" "$LAB/origin.log"
 }
 
 # lab_stop: stop everything lab_start started; safe to call twice.

@@ -1,0 +1,91 @@
+#!/bin/bash
+# sslbump-intercept.sh: transparent interception (https_port ... intercept ssl-bump) with the
+# project's snippets, in a private network namespace that this test creates and deletes. In it
+# everything runs on loopback addresses only: the lab's origins, c-icap, Squid, and the clients,
+# whose connections to ports 443, 1935 and 5222 are sent to Squid by iptables nat REDIRECT
+# (Squid's own, as user proxy, are not). Squid knows only the destination address until the
+# TLS hello arrives. Judged from the certificate issuer the client saw and the origin's,
+# c-icap's and Squid's own logs:
+#  - a listed kPoint address with no SNI is spliced, and with kPoint's SNI
+#  - CloudFront is spliced by its SNI; another site is bumped and scanned
+#  - an SNI that claims CloudFront on another site's address is not spliced to it (Squid's
+#    host-forgery check): nothing reaches that origin unscanned
+#  - kPoint on 1935 (not TLS) reaches the origin
+. "$TOP_SRCDIR/tests/lib.sh"
+
+if [ "${1:-}" != inside ]; then
+	if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null || ! command -v iptables > /dev/null ||
+	    ! [ -x /usr/lib/squid/security_file_certgen ]; then
+		echo "SKIP: needs root, ip, iptables and squid-openssl (tests/setup.sh installs them)"
+		exit 77
+	fi
+	NS=kpoint-lab-$$-$RANDOM
+	ip netns add "$NS" || { echo "SKIP: cannot create a network namespace"; exit 77; }
+	trap 'ip netns del "$NS" 2>/dev/null; cleanup_tmp' EXIT
+	ip -n "$NS" link set lo up
+	ip netns exec "$NS" bash "$0" inside
+	rc=$?
+	ip netns del "$NS"
+	ip netns list | grep -q "^$NS\b"
+	check "the namespace is gone" "$?" 1
+	[ "$rc" = 0 ] && [ "$T_FAILED" = 0 ]
+	exit $?
+fi
+
+# ---- inside the namespace -----------------------------------------------------------------
+. "$TOP_SRCDIR/tests/lab/lab.sh"
+trap 'lab_stop; cleanup_tmp' EXIT
+ORIGIN_CA=kpoint-lab_origin_CA
+BUMP_CA=kpoint-lab_bump_CA
+LAB_SECONDS=300
+LAB_TLS=1
+LAB_INTERCEPT=1
+LAB_ORIGIN_PORT=$(lab_free_port)
+lab_pick_net
+LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT
+net $LAB_KPOINT/32"
+lab_start
+for port in 443 1935 5222; do
+	iptables -t nat -A OUTPUT -p tcp --dport "$port" -m owner --uid-owner proxy -j RETURN
+	iptables -t nat -A OUTPUT -p tcp --dport "$port" -j REDIRECT --to-ports "$LAB_INTERCEPT_PORT"
+done
+
+field() { cut -d' ' -f"$1" <<< "$2"; }
+tls() { lab_tls_get --direct "$@"; }	# TARGET SNI HOST PATH, intercepted on its way
+
+r=$(tls "$LAB_KPOINT:443" - - /i/ip/test.mp4)
+check "listed kPoint address, no SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+r=$(tls "$LAB_KPOINT:443" mp001se.kpoint.com mp001se.kpoint.com /i/k/test.mp4)
+check "listed kPoint address, kPoint SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+r=$(tls "$LAB_CDN:443" d1.cloudfront.net d1.cloudfront.net /i/c/test.mp4)
+check "CloudFront by its SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+r=$(tls "$LAB_OTHER:443" www.other.example www.other.example /i/o/index.html)
+check "another site: bumped" "$(field 2 "$r") $(field 3 "$r")" "200 $BUMP_CA"
+r=$(tls "$LAB_OTHER:443" d1.cloudfront.net d1.cloudfront.net /i/s/index.html)
+check "another site's address with CloudFront's SNI: not spliced" \
+    "$([ "$(field 3 "$r")" = "$ORIGIN_CA" ] && echo spliced || echo no)" no
+r=$(tls "$LAB_KPOINT:443" www.other.example www.other.example /i/s2/index.html)
+check "kPoint's address with another SNI: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+check "kPoint on 1935, not TLS, intercepted" \
+    "$(curl -s -o /dev/null -m 10 -w '%{http_code}' "http://$LAB_KPOINT:1935/i/rtmp/test.mp4")" 200
+sleep 0.5
+
+check "origin: kPoint reached over TLS" "$(lab_origin_saw "$LAB_KPOINT:443" /i/k/test.mp4)" 1
+check "origin: CloudFront reached" "$(lab_origin_saw "$LAB_CDN:443" /i/c/test.mp4)" 1
+check "origin: kPoint's 1935 reached" "$(lab_origin_saw "$LAB_KPOINT:1935" /i/rtmp/test.mp4)" 1
+for p in /i/ip/ /i/k/ /i/c/ /i/rtmp/; do
+	check "scanner saw nothing of the spliced $p" "$(grep -cF "$p" "$LAB/icap/access.log")" 0
+done
+for m in REQMOD RESPMOD; do
+	grep -F " $m " "$LAB/icap/access.log" | grep -qF "url=https://www.other.example/i/o/index.html"
+	check "scanner saw $m for the bumped other site" "$?" 0
+done
+if [ "$(lab_origin_saw "$LAB_OTHER:443" /i/s/index.html)" = 0 ] ||
+    grep -qF "/i/s/index.html" "$LAB/icap/access.log"; then pass; else
+	fail "a forged CloudFront SNI reached another site's origin unscanned"; fi
+check "access.log: the forged SNI refused by the host-forgery check (409)" \
+    "$(grep -cE "/409 [0-9]+ CONNECT d1\\.cloudfront\\.net:443 " "$LAB/access.log")" 1
+check "cache.log: no FATAL, no helper errors" \
+    "$(grep -E 'FATAL|WARNING: external_acl|exited|Too few|assertion' "$LAB/cache.log" | head -3)" ""
+lab_stop
+finish

@@ -1,0 +1,165 @@
+#!/bin/bash
+# sslbump.sh: a real squid-openssl as an SslBump proxy (explicit, http_port ssl-bump) with the
+# project's snippets, c-icap as the scanner, TLS origins with their own CA (tests/lab/lab.sh,
+# LAB_TLS=1). Judged from the certificate issuer the client saw, the origin's own request log,
+# c-icap's log and Squid's access.log, never from the helper:
+#  - kPoint media and CloudFront over HTTPS are spliced: the origin's certificate, the bytes
+#    intact, nothing at the scanner; another site is bumped and scanned both ways
+#  - a listed kPoint address with no SNI is spliced; an unlisted one is not
+#  - SNI spoofing either way (CONNECT other + SNI kPoint, CONNECT kPoint + SNI other) is bumped
+#  - inside a bumped tunnel, a request that claims a kPoint Host is still scanned
+#  - CONNECT to kPoint on 1935/5222 (not TLS) reaches the origin
+#  - with the helper broken (BH to all, BH for some hosts, exiting at once, a list that does not
+#    load) nothing that is not kPoint is spliced and no request reaches an origin unscanned
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lab/lab.sh"
+trap 'lab_stop; cleanup_tmp' EXIT
+
+if ! [ -x /usr/lib/squid/security_file_certgen ] || [ "$(id -u)" != 0 ]; then
+	echo "SKIP: needs root and squid-openssl (tests/setup.sh installs it)"
+	exit 77
+fi
+
+ORIGIN_CA=kpoint-lab_origin_CA
+BUMP_CA=kpoint-lab_bump_CA
+LAB_SECONDS=600
+LAB_TLS=1
+
+# tls TARGET SNI HOST PATH: "CONNECT HTTP ISSUER BYTES SHA" through the lab's Squid.
+tls() { lab_tls_get --proxy "$@"; }
+field() { cut -d' ' -f"$1" <<< "$2"; }
+scanned() {	# METHOD URL-SUBSTRING: did c-icap see it?
+	grep -F " $1 " "$LAB/icap/access.log" | grep -qF "$2"
+}
+
+# ---- the working set-up -------------------------------------------------------------------
+LAB_ORIGIN_PORT=$(lab_free_port)
+lab_pick_net	# first, so that the list can name the lab's kPoint address
+LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT
+net $LAB_KPOINT/32"
+lab_start
+
+direct=$(lab_tls_get --direct "$LAB_KPOINT:443" mp001se.kpoint.com mp001se.kpoint.com /direct/big.mp4)
+want_sha=$(field 5 "$direct")
+check "origin serves big.mp4 directly over TLS" "$(field 2 "$direct") $(field 3 "$direct")" \
+    "200 $ORIGIN_CA"
+
+r=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com /t/k1/big.mp4)
+check "kPoint HTTPS: spliced (origin's certificate), 8 MiB intact" \
+    "$(field 1 "$r") $(field 2 "$r") $(field 3 "$r") $(field 4 "$r") $(field 5 "$r")" \
+    "200 200 $ORIGIN_CA 8388608 $want_sha"
+r=$(tls portal.kpoint.com:443 portal.kpoint.com portal.kpoint.com /t/k2/index.html)
+check "kPoint HTML over HTTPS: spliced too (the whole connection is kPoint's)" \
+    "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+r=$(tls d1.cloudfront.net:443 d1.cloudfront.net d1.cloudfront.net /t/c1/test.mp4)
+check "CloudFront HTTPS: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+r=$(tls www.other.example:443 www.other.example www.other.example /t/o1/index.html)
+check "other site HTTPS: bumped (bump CA)" "$(field 2 "$r") $(field 3 "$r")" "200 $BUMP_CA"
+r=$(tls "$LAB_KPOINT:443" - - /t/ip1/test.mp4)
+check "listed kPoint address, no SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+r=$(tls "$LAB_OTHER:443" - - /t/ip2/test.mp4)
+check "unlisted address, no SNI: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+r=$(tls "$LAB_KPOINT:443" www.other.example www.other.example /t/ip3/index.html)
+check "listed kPoint address + SNI other: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+r=$(tls www.other.example:443 mp001se.kpoint.com mp001se.kpoint.com /t/s1/index.html)
+check "CONNECT other + SNI kPoint: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+r=$(tls mp001se.kpoint.com:443 www.other.example www.other.example /t/s2/index.html)
+check "CONNECT kPoint + SNI other: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+r=$(tls www.other.example:443 www.other.example mp001se.kpoint.com /t/h1/test.mp4)
+check "bumped tunnel, request claims Host kPoint: bumped" "$(field 3 "$r")" "$BUMP_CA"
+check "non-TLS CONNECT kPoint :1935" "$(lab_connect mp001se.kpoint.com:1935)" 200
+check "non-TLS CONNECT kPoint :5222" "$(lab_connect mp001se.kpoint.com:5222)" 200
+sleep 0.5	# let Squid, c-icap and the origin write their logs
+
+K=$LAB_KPOINT C=$LAB_CDN O=$LAB_OTHER
+check "origin: kPoint's big.mp4 arrived over TLS" "$(lab_origin_saw "$K:443" /t/k1/big.mp4)" 1
+check "origin: CloudFront's request arrived" "$(lab_origin_saw "$C:443" /t/c1/test.mp4)" 1
+check "origin: the listed address's request arrived" "$(lab_origin_saw "$K:443" /t/ip1/test.mp4)" 1
+check "origin: the non-TLS CONNECT on 1935 arrived" "$(lab_origin_saw "$K:1935" /media/test.mp4)" 1
+check "origin: the non-TLS CONNECT on 5222 arrived" "$(lab_origin_saw "$K:5222" /media/test.mp4)" 1
+for p in /t/k1/ /t/k2/ /t/c1/ /t/ip1/; do
+	check "scanner saw nothing of the spliced $p" "$(grep -cF "$p" "$LAB/icap/access.log")" 0
+done
+check "scanner saw no CONNECT for the spliced kPoint and CloudFront" \
+    "$(grep -cE 'url=(mp001se\.kpoint\.com|portal\.kpoint\.com|d1\.cloudfront\.net):443' "$LAB/icap/access.log")" 0
+for m in REQMOD RESPMOD; do
+	scanned $m "url=https://www.other.example/t/o1/index.html"
+	check "scanner saw $m for the bumped other site" "$?" 0
+done
+scanned REQMOD "url=https://mp001se.kpoint.com/t/s1/index.html"
+check "CONNECT other + SNI kPoint: decrypted requests scanned" "$?" 0
+scanned REQMOD "url=https://www.other.example/t/s2/index.html"
+check "CONNECT kPoint + SNI other: decrypted requests scanned" "$?" 0
+if scanned REQMOD "url=https://mp001se.kpoint.com/t/h1/test.mp4" ||
+    [ "$(lab_origin_saw "$O:443" /t/h1/test.mp4)" = 0 ]; then pass; else
+	fail "a decrypted request claiming Host kPoint reached the origin unscanned"; fi
+check "access.log: kPoint's CONNECT tunnelled" \
+    "$(grep -cE 'TCP_TUNNEL/[0-9]+ [0-9]+ CONNECT mp001se\.kpoint\.com:443 ' "$LAB/access.log")" 1
+check "cache.log: no FATAL, no helper errors" \
+    "$(grep -E 'FATAL|WARNING: external_acl|exited|Too few|assertion|BH' "$LAB/cache.log" | head -3)" ""
+lab_stop
+
+# ---- the helper broken --------------------------------------------------------------------
+# Each variant is a lab of its own. A spliced connection shows the origin CA; nothing that is
+# not kPoint may, and every request that reaches an origin for a site that is not kPoint must
+# have been seen by the scanner first.
+REAL_HELPER=$HELPER
+cat > "$TMP/bh-all" <<-'EOF'
+	#!/bin/sh
+	exec awk '{ print $1 " BH message=\"broken on purpose\""; fflush() }'
+	EOF
+cat > "$TMP/exit-at-once" <<-'EOF'
+	#!/bin/sh
+	exit 1
+	EOF
+# BH for the other site and CloudFront, the real helper's answer for the rest.
+cat > "$TMP/bh-some" <<-EOF
+	#!/usr/bin/env python3
+	import subprocess, sys
+	real = subprocess.Popen(["$REAL_HELPER"] + sys.argv[1:], stdin=subprocess.PIPE,
+	                        stdout=subprocess.PIPE, text=True, bufsize=1)
+	for line in sys.stdin:
+	    if "other.example" in line or "cloudfront" in line:
+	        print(line.split()[0], 'BH message="broken on purpose"', flush=True)
+	    else:
+	        real.stdin.write(line); real.stdin.flush()
+	        print(real.stdout.readline(), end="", flush=True)
+	EOF
+printf 'domian .kpoint.com\n' > "$TMP/bad.conf"
+chmod 755 "$TMP"/bh-all "$TMP"/exit-at-once "$TMP"/bh-some "$TMP"
+chmod 644 "$TMP/bad.conf"
+
+for variant in bh-all bh-some exit-at-once bad-list; do
+	case $variant in
+	bad-list) HELPER=$REAL_HELPER LAB_HELPER_ARGS="-c $TMP/bad.conf" ;;
+	*) HELPER=$TMP/$variant LAB_HELPER_ARGS= ;;
+	esac
+	LAB_LIST_EXTRA=
+	# A helper that exits at once makes Squid stop itself ("helpers are crashing too
+	# rapidly"): the proxy is down, which fails closed; the requests below must then fail.
+	LAB_SQUID_MAY_DIE=1 lab_start || echo "  $variant: Squid stopped itself: $(grep -m1 FATAL "$LAB/cache.log")"
+	p=/b/$variant
+	declare -A got=()
+	got[other]=$(tls www.other.example:443 www.other.example www.other.example "$p/o/index.html")
+	got[spoof-sni]=$(tls www.other.example:443 mp001se.kpoint.com mp001se.kpoint.com "$p/s1/index.html")
+	got[spoof-target]=$(tls mp001se.kpoint.com:443 www.other.example www.other.example "$p/s2/index.html")
+	got[claim-host]=$(tls www.other.example:443 www.other.example mp001se.kpoint.com "$p/h/test.mp4")
+	got[noSNI-unlisted]=$(tls "$LAB_OTHER:443" - - "$p/ip/test.mp4")
+	got[kpoint]=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com "$p/k/test.mp4")
+	sleep 0.5
+	for c in other spoof-sni spoof-target claim-host noSNI-unlisted; do
+		if [ "$(field 3 "${got[$c]}")" = "$ORIGIN_CA" ]; then
+			fail "$variant: $c was spliced (${got[$c]})"; else pass; fi
+	done
+	# Every request that reached the other site's origin was scanned first.
+	unscanned=0
+	while read -r _ _ host path; do
+		scanned REQMOD "$path" || { unscanned=$((unscanned + 1));
+		    echo "  $variant: reached the origin unscanned: $host $path"; }
+	done < <(grep -F " $p/" "$LAB/origin.log" | grep -vF "$p/k/")
+	check "$variant: no request reached a non-kPoint origin unscanned" "$unscanned" 0
+	lab_stop
+	unset got
+done
+HELPER=$REAL_HELPER
+finish
