@@ -62,7 +62,7 @@ usage(FILE *f)
 	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE]\n"
 	    "       ext_kpoint_acl --check [-c FILE]\n"
 	    "       ext_kpoint_acl --dump [-c FILE]\n"
-	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid [-c FILE]\n"
+	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
 	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
 	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
 	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
@@ -71,7 +71,8 @@ usage(FILE *f)
 	    "      --check         load the list, report every error as FILE:LINE: message,\n"
 	    "                      print a summary, exit 0 if it loads and 1 if not\n"
 	    "      --dump          print the list normalised, one entry per line\n"
-	    "      --emit FORMAT   print the list as nft, iptables, ip6tables or squid config\n"
+	    "      --emit FORMAT   print the list as nft, iptables, ip6tables, squid or sslbump\n"
+	    "                      config\n"
 	    "  -h, --help  -V, --version\n");
 }
 

@@ -1,8 +1,10 @@
 #!/bin/bash
 # demo.sh: the main job, for real. A private Squid 5.7 on loopback with the project's snippets
 # and the helper's BUILT-IN kPoint list, c-icap's echo service as the content scanner, and a
-# local origin on port 80 of three loopback addresses standing in for kPoint, CloudFront and
-# another site.
+# local origin on ports 80 and 443 of three loopback addresses standing in for kPoint,
+# CloudFront and another site. Squid is an SslBump proxy (squid-openssl) with the project's
+# SslBump snippet, so HTTPS shows what the guide's "never scanned" means there: kPoint and
+# CloudFront spliced (the origin's own certificate), the other site bumped and scanned.
 # Sends a handful of requests, prints what Squid allowed, what the scanner saw and what the
 # decision log says, then stops everything it started. Exit 0 when every result is the one the
 # kPoint guide asks for.
@@ -15,18 +17,21 @@ trap lab_stop EXIT
 
 LAB_ORIGIN_PORT=80	# the built-in list allows 80, 443, 1935 and 5222 only
 LAB_SECONDS=120
+LAB_TLS=1
 lab_start
 
-# request kind, target, expected Squid result, expected scanner sightings
-DEMO="GET http://mp001se.kpoint.com/media/test.mp4 200 none
-GET http://portal.kpoint.com/media/test.flv 200 none
-GET http://d1.cloudfront.net/media/test.mp3 200 none
-GET http://portal.kpoint.com/index.html 200 RESPMOD
-GET http://www.other.example/index.html 200 REQMOD+RESPMOD
-CONNECT mp001se.kpoint.com:1935 200 none
-CONNECT mp001se.kpoint.com:5222 200 none
-CONNECT www.other.example:5222 403 none
-GET http://mp001se.kpoint.com:8080/media/test.mp4 403 none"
+# request kind, target, expected Squid verdict, expected scanner sightings
+# (On an ssl-bump port Squid answers a refused CONNECT with 200 and delivers the refusal inside
+# the bumped connection: access.log says TCP_DENIED/200. So the verdict is Squid's tag.)
+DEMO="GET http://mp001se.kpoint.com/media/test.mp4 allowed none
+GET http://portal.kpoint.com/media/test.flv allowed none
+GET http://d1.cloudfront.net/media/test.mp3 allowed none
+GET http://portal.kpoint.com/index.html allowed RESPMOD
+GET http://www.other.example/index.html allowed REQMOD+RESPMOD
+CONNECT mp001se.kpoint.com:1935 allowed none
+CONNECT mp001se.kpoint.com:5222 allowed none
+CONNECT www.other.example:5222 denied none
+GET http://mp001se.kpoint.com:8080/media/test.mp4 denied none"
 
 while read -r kind target _ _; do
 	if [ "$kind" = GET ]; then lab_get "$target"; else lab_connect "$target"; fi > /dev/null
@@ -35,23 +40,54 @@ sleep 0.5	# let Squid and c-icap write their logs
 
 printf '\next_kpoint_acl demo: Squid %s on 127.0.0.1:%s, c-icap echo as the scanner, built-in kPoint list\n\n' \
     "$(squid -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')" "$LAB_SQUID_PORT"
-printf '%-52s %-7s %-15s %s\n' "request" "squid" "scanner saw" "helper verdict (access.log %ea)"
+printf '%-46s %-15s %-15s %s\n' "request" "squid" "scanner saw" "helper verdict (access.log %ea)"
 good=0 bad=0
 while read -r kind target want_status want_scan; do
 	line=$(grep -F " $kind $target " "$LAB/access.log" | tail -n 1)
 	# c-icap's log: date zone client METHOD service status url=URL
 	scan=$(grep -F "url=$target" "$LAB/icap/access.log" | awk '{ print $4 }' | sort -u | paste -sd+)
-	status=$(printf '%s' "$line" | awk '{ split($4, s, "/"); print s[2] + 0 }')
+	status=$(printf '%s' "$line" | awk '{ print $4 }')	# e.g. TCP_MISS/200, TCP_DENIED/403
+	case $status in
+	TCP_DENIED/*) got=denied ;;
+	*/200) got=allowed ;;
+	*) got=other ;;
+	esac
 	verdict=$(printf '%s' "$line" | sed -n 's/.* ea="\([^"]*\)".*/\1/p')
 	[ "$verdict" = "-" ] && verdict="ERR (not kPoint)"
 	scan=${scan:-none}
-	if [ "$status" = "$want_status" ] && [ "$scan" = "$want_scan" ]; then
+	if [ "$got" = "$want_status" ] && [ "$scan" = "$want_scan" ]; then
 		mark=ok; good=$((good + 1))
 	else
 		mark="UNEXPECTED (want $want_status, scanner $want_scan)"; bad=$((bad + 1))
 	fi
-	printf '%-52s %-7s %-15s %s  %s\n' "$kind ${target#http://}" "$status" "$scan" "$verdict" "$mark"
+	printf '%-46s %-15s %-15s %s  %s\n' "$kind ${target#http://}" "$status" "$scan" "$verdict" "$mark"
 done <<< "$DEMO"
+
+# HTTPS: target, expected certificate issuer, expected scanner sightings
+TLS_DEMO="mp001se.kpoint.com /tls/test.mp4 kpoint-lab_origin_CA none
+d1.cloudfront.net /tls/test.mp3 kpoint-lab_origin_CA none
+www.other.example /tls/index.html kpoint-lab_bump_CA REQMOD+RESPMOD"
+printf '\nHTTPS through SslBump (issuer: who signed the certificate the client saw)\n'
+printf '%-52s %-7s %-22s %-15s\n' "request" "status" "issuer" "scanner saw"
+while read -r host path want_issuer want_scan; do
+	r=$(lab_tls_get --proxy "$host:443" "$host" "$host" "$path")
+	sleep 0.3
+	scan=$(grep -F "url=https://$host$path" "$LAB/icap/access.log" | awk '{ print $4 }' |
+	    sort -u | paste -sd+)
+	scan=${scan:-none}
+	read -r _ status issuer _ <<< "$r"
+	if [ "$status" = 200 ] && [ "$issuer" = "$want_issuer" ] && [ "$scan" = "$want_scan" ]; then
+		mark=ok; good=$((good + 1))
+	else
+		mark="UNEXPECTED (want 200, $want_issuer, scanner $want_scan)"; bad=$((bad + 1))
+	fi
+	case $issuer in
+	kpoint-lab_origin_CA) what="origin's (spliced)" ;;
+	kpoint-lab_bump_CA) what="Squid's (bumped)" ;;
+	*) what=$issuer ;;
+	esac
+	printf '%-52s %-7s %-22s %-15s %s\n' "GET https://$host$path" "$status" "$what" "$scan" "$mark"
+done <<< "$TLS_DEMO"
 
 printf '\ndecision log (%s):\n' "kpoint-decisions.log"
 sed 's/^/  /' "$LAB/kpoint-decisions.log"

@@ -111,7 +111,8 @@ helper_trouble() {
 check "cache.log: no helper errors or restarts" "$(helper_trouble)" ""
 
 # Squid starts helpers as "(ext_kpoint_acl) ARGS": find this lab's by their log path.
-helper_pids() { pgrep -d, -f "ext_kpoint_acl.*$LAB/" | tr -d '\n'; }
+LAB_DIR=$LAB	# lab_stop empties LAB
+helper_pids() { pgrep -d, -f "ext_kpoint_acl.*$LAB_DIR/" | tr -d '\n'; }
 
 # Squid 5.7 gives external acl helpers a TCP connection on loopback, not a pipe or a
 # socketpair: the transport tests/transport.py runs the helper on.

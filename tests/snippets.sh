@@ -9,7 +9,7 @@
 trap cleanup_tmp EXIT
 S="$TOP_SRCDIR/conf-snippets"
 
-for f in squid-kpoint.conf squid-kpoint-icap.conf; do
+for f in squid-kpoint.conf squid-kpoint-icap.conf squid-kpoint-sslbump.conf; do
 	while IFS= read -r line; do
 		# the README indents them by four spaces and drops the trailing comments
 		line=$(printf '%s' "$line" | sed 's/[[:space:]]*#.*$//')

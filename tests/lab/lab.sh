@@ -216,6 +216,11 @@ lab_stop() {
 		wait "$LAB_ORIGIN_PID" 2>/dev/null
 		LAB_ORIGIN_PID=
 	fi
+	# The lab's files go too (LAB_KEEP=1 keeps them to look at).
+	if [ -n "${LAB:-}" ] && [ "${LAB_KEEP:-0}" != 1 ]; then
+		rm -rf "$LAB"
+		LAB=
+	fi
 }
 
 # lab_get URL: HTTP status and content type of a GET through the lab's Squid.
