@@ -5,9 +5,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "allowlist.h"
 #include "defaults.h"
@@ -32,7 +35,10 @@ load_error(struct loader *ld, const char *fmt, ...)
 	ld->nerrors++;
 	if (ld->errs == NULL)
 		return;
-	fprintf(ld->errs, "%s:%zu: ", ld->name, ld->line);
+	if (ld->line == 0)	/* about the whole file */
+		fprintf(ld->errs, "%s: ", ld->name);
+	else
+		fprintf(ld->errs, "%s:%zu: ", ld->name, ld->line);
 	va_start(ap, fmt);
 	vfprintf(ld->errs, fmt, ap);
 	va_end(ap);
@@ -131,11 +137,23 @@ add_regex(struct loader *ld, const char *v)
 static void
 add_net(struct loader *ld, const char *v)
 {
-	struct cidr net;
+	struct cidr net, v4;
 	const char *errstr;
 
 	if (cidr_parse(v, &net, &errstr) == -1) {
 		load_error(ld, "net '%s': %s", v, errstr);
+		return;
+	}
+	if (net.len == 0) {
+		load_error(ld, "net '%s': matches every address; list kPoint's networks", v);
+		return;
+	}
+	if (cidr_v4_mapped(&net, &v4)) {
+		char text[CIDR_TEXT_MAX];
+
+		cidr_format(&v4, text, sizeof text);
+		load_error(ld, "net '%s': an IPv4-mapped network never matches (Squid reports "
+		    "IPv4 addresses as IPv4); write 'net %s' instead", v, text);
 		return;
 	}
 	cidrset_add(ld->al->nets, &net);
@@ -323,6 +341,17 @@ allowlist_read(FILE *in, const char *name, FILE *errs, size_t *nerrors)
 		ld.line = 0;
 		load_error(&ld, "cannot compile the patterns: %s", err);
 	}
+	if (ld.nerrors == 0) {
+		struct allowlist_counts c;
+
+		allowlist_counts(ld.al, &c);
+		if (c.hosts + c.domains + c.globs + c.regexes + c.nets == 0) {
+			/* a truncated or wrong file, most likely: keep the list in force */
+			ld.line = 0;
+			load_error(&ld, "no host, domain, regex or net entry: nothing says what "
+			    "kPoint is (an empty or cut-off file?)");
+		}
+	}
 	if (nerrors != NULL)
 		*nerrors = ld.nerrors;
 	if (ld.nerrors > 0) {
@@ -336,11 +365,29 @@ struct allowlist *
 allowlist_load_file(const char *path, FILE *errs, size_t *nerrors)
 {
 	struct allowlist *al;
-	FILE *in = fopen(path, "re");
+	struct stat sb;
+	const char *why = NULL;
+	FILE *in = NULL;
+	int fd;
 
+	/*
+	 * O_NONBLOCK: opening a FIFO with no writer must not wait. Only a regular file is read: a
+	 * FIFO or a device would block the helper or feed it without end (/dev/zero).
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		why = strerror(errno);
+	else if (fstat(fd, &sb) == -1)
+		why = strerror(errno);
+	else if (!S_ISREG(sb.st_mode))
+		why = "not a regular file (a FIFO, device or directory is never read)";
+	else if ((in = fdopen(fd, "r")) == NULL)
+		why = strerror(errno);
 	if (in == NULL) {
+		if (fd != -1)
+			close(fd);
 		if (errs != NULL)
-			fprintf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+			fprintf(errs, "%s: cannot open: %s\n", path, why);
 		if (nerrors != NULL)
 			*nerrors = 1;
 		return NULL;

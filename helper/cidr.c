@@ -105,6 +105,18 @@ cidr_parse(const char *text, struct cidr *out, const char **errstr)
 	return 0;
 }
 
+bool
+cidr_v4_mapped(const struct cidr *net, struct cidr *v4)
+{
+	if (net->af != 6 || net->len < 96 || memcmp(net->addr, v4mapped, sizeof v4mapped) != 0)
+		return false;
+	memset(v4, 0, sizeof *v4);
+	v4->af = 4;
+	v4->len = (uint8_t)(net->len - 96);
+	memcpy(v4->addr, net->addr + 12, 4);
+	return true;
+}
+
 /* Write v (0-255) in decimal at p; returns the end. */
 static char *
 put_decimal(char *p, unsigned v)

@@ -32,6 +32,12 @@ bool cidr_parse_addr(const char *text, size_t len, struct cidr *out);
  */
 int cidr_parse(const char *text, struct cidr *out, const char **errstr);
 
+/*
+ * Is net an IPv6 network of IPv4-mapped addresses (inside ::ffff:0:0/96)? Such a network in a
+ * set never matches (addresses are looked up as IPv4): *v4 gets the IPv4 network it stands for.
+ */
+bool cidr_v4_mapped(const struct cidr *net, struct cidr *v4);
+
 /* Write "addr/len" into buf (at least CIDR_TEXT_MAX bytes). */
 void cidr_format(const struct cidr *c, char *buf, size_t size);
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "declog.h"
@@ -20,13 +21,37 @@ struct declog {
 	char		*path;
 	uint64_t	 lost;
 	time_t		 last_warning;
+	time_t		 last_check;	/* when the path was last compared with fd */
+	bool		 torn;		/* the last write was cut short: the file's last line
+					   has no newline yet */
 };
+
+/*
+ * Open path for appending; only a regular file is accepted. O_NONBLOCK: a FIFO with no reader
+ * fails at once (ENXIO) instead of waiting, and one with a reader is refused below.
+ */
+static int
+open_log(const char *path)
+{
+	struct stat sb;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+	    0640);
+
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EINVAL;	/* "Invalid argument": not a regular file */
+		return -1;
+	}
+	return fd;
+}
 
 struct declog *
 declog_open(const char *path)
 {
 	struct declog *dl;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	int fd = open_log(path);
 
 	if (fd == -1)
 		return NULL;
@@ -34,6 +59,31 @@ declog_open(const char *path)
 	dl->fd = fd;
 	dl->path = xstrdup(path);
 	return dl;
+}
+
+/*
+ * At most once a second: is path still the file fd writes to? A log that was deleted (or
+ * renamed away) while open would swallow every later line unseen: open path anew. If that
+ * fails, the old descriptor stays and its lines count as lost.
+ */
+static bool
+still_there(struct declog *dl, time_t now)
+{
+	struct stat mine, named;
+	int fd;
+
+	if (now == dl->last_check)
+		return true;
+	dl->last_check = now;
+	if (fstat(dl->fd, &mine) == 0 && stat(dl->path, &named) == 0 &&
+	    mine.st_dev == named.st_dev && mine.st_ino == named.st_ino)
+		return true;
+	if ((fd = open_log(dl->path)) == -1)
+		return false;
+	close(dl->fd);
+	dl->fd = fd;
+	dl->torn = false;	/* a new file starts on a line of its own */
+	return true;
 }
 
 void
@@ -86,12 +136,13 @@ declog_write(struct declog *dl, time_t now, const char *event,
 {
 	struct tm tm;
 	size_t i, cap = 64 + strlen(event);
-	char *line, *p;
+	char *line, *p, *start;
 	ssize_t n;
 
 	for (i = 0; i < nfields; i++)
 		cap += strlen(fields[i].key) + 2 + 3 * VALUE_MAX + 32;
 	line = p = xmalloc(cap);
+	*p++ = '\n';		/* ends a line that a short write left torn; sent only then */
 	gmtime_r(&now, &tm);
 	p += strftime(p, 32, "%Y-%m-%dT%H:%M:%SZ ", &tm);
 	p = stpcpy(p, event);
@@ -102,14 +153,24 @@ declog_write(struct declog *dl, time_t now, const char *event,
 		p = put_value(p, fields[i].value, fields[i].len);
 	}
 	*p++ = '\n';
-	do
-		n = write(dl->fd, line, (size_t)(p - line));
-	while (n == -1 && errno == EINTR);
+	start = dl->torn ? line : line + 1;
+	if (!still_there(dl, now)) {
+		n = -1;
+		errno = ENOENT;
+	} else {
+		do
+			n = write(dl->fd, start, (size_t)(p - start));
+		while (n == -1 && errno == EINTR);
+	}
 	free(line);
-	if (n == p - line)
+	if (n == p - start) {
+		dl->torn = false;
 		return 0;
+	}
+	if (n > 0)
+		dl->torn = true;	/* part of a line is in the file: the next one ends it */
 	if (n >= 0)
-		errno = ENOSPC;	/* a short write on a regular file: the disk is full */
+		errno = ENOSPC;	/* a short write on a regular file: disk full or file limit */
 	dl->lost++;
 	if (now - dl->last_warning >= 60) {
 		log_warn("decision log %s: line lost (%llu so far)", dl->path,

@@ -1,8 +1,11 @@
 /*
- * declog: the decision log, one line per denied kPoint request, for operators to tail and grep:
+ * declog: the decision log, for operators to tail and grep: one line per denied kPoint
+ * request, and the counters line that SIGUSR1 asks for:
  *   2026-11-24T10:15:02Z deny reason=port host=mp001se.kpoint.com port=8080 ip=- type=- ...
  * Each line is one write(2) on an O_APPEND descriptor, so the children of one helper pool can
- * share a file without mixing lines. A failed write costs that line, never an answer.
+ * share a file without mixing lines. Only a regular file is used. A failed write costs that
+ * line, never an answer; after a short write (disk full, file size limit) the next line starts
+ * on a line of its own; a log deleted or renamed while open is opened anew by its path.
  */
 #ifndef KP_DECLOG_H
 #define KP_DECLOG_H
@@ -13,7 +16,10 @@
 
 struct declog;
 
-/* Open path for appending (created 0640). Returns NULL (errno set) if it cannot be opened. */
+/*
+ * Open path for appending (created 0640). Returns NULL (errno set; EINVAL: not a regular
+ * file, ENXIO: a FIFO nobody reads) if it cannot be used. Never waits.
+ */
 struct declog *declog_open(const char *path);
 /* declog_close(NULL) is a no-op. */
 void declog_close(struct declog *dl);

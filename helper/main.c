@@ -44,8 +44,17 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* Where the list comes from. A bad command line is a state of its own, never a list source. */
+enum config_state {
+	CONFIG_BUILTIN,		/* no -c: the built-in list */
+	CONFIG_FILE,		/* -c FILE: config names it */
+	CONFIG_INVALID		/* the command line is bad: fail closed until Squid restarts the
+				   helper with a good one; nothing is ever loaded */
+};
+
 struct state {
-	const char		*config;	/* NULL: the built-in list */
+	enum config_state	 cfg;
+	const char		*config;	/* the file, when cfg is CONFIG_FILE */
 	struct allowlist	*list;
 	struct stat		 seen;		/* the file as last loaded or tried */
 	bool			 seen_valid;
@@ -108,7 +117,7 @@ load(struct state *st, size_t *nerrors)
 	size_t errlen = 0;
 	FILE *errs;
 
-	if (st->config == NULL)
+	if (st->cfg == CONFIG_BUILTIN)
 		return allowlist_builtin();
 	if ((errs = open_memstream(&errtext, &errlen)) == NULL)
 		fatal("open_memstream");
@@ -133,7 +142,13 @@ reload(struct state *st, const char *why)
 	size_t nerrors = 0;
 	char summary[256];
 
-	if (st->config != NULL && stat(st->config, &st->seen) == 0)
+	if (st->cfg == CONFIG_INVALID) {
+		/* No list is right for a command line that says nothing reliable about it. */
+		log_warnx("not reloading (%s): %s; fix the helper's line in squid.conf", why,
+		    st->failure);
+		return;
+	}
+	if (st->cfg == CONFIG_FILE && stat(st->config, &st->seen) == 0)
 		st->seen_valid = true;
 	else
 		st->seen_valid = false;
@@ -154,10 +169,10 @@ reload(struct state *st, const char *why)
 	describe(al, summary, sizeof summary);
 	if (st->list != NULL)
 		log_info("reloaded (%s) %s: %s; %zu entries added, %zu removed", why,
-		    st->config != NULL ? st->config : "built-in list", summary,
+		    st->cfg == CONFIG_FILE ? st->config : "built-in list", summary,
 		    allowlist_missing(al, st->list), allowlist_missing(st->list, al));
 	else
-		log_info("loaded %s: %s", st->config != NULL ? st->config : "built-in list",
+		log_info("loaded %s: %s", st->cfg == CONFIG_FILE ? st->config : "built-in list",
 		    summary);
 	allowlist_free(st->list);
 	st->list = al;
@@ -180,7 +195,7 @@ check_file(struct state *st)
 	struct stat sb;
 	time_t now;
 
-	if (st->config == NULL || (now = monotonic_seconds()) == st->last_stat)
+	if (st->cfg != CONFIG_FILE || (now = monotonic_seconds()) == st->last_stat)
 		return;
 	st->last_stat = now;
 	if (stat(st->config, &sb) == -1) {
@@ -201,13 +216,14 @@ print_counters(struct state *st)
 
 	snprintf(line, sizeof line, "counters requests=%llu ok=%llu err=%llu bh=%llu "
 	    "deny_port=%llu deny_type=%llu deny_error=%llu failclosed=%llu reloads=%llu "
-	    "reload_failures=%llu uptime=%llds",
+	    "reload_failures=%llu log_lost=%llu uptime=%llds",
 	    (unsigned long long)c->requests, (unsigned long long)c->ok,
 	    (unsigned long long)c->err, (unsigned long long)c->bh,
 	    (unsigned long long)c->denied[VERDICT_DENY_PORT],
 	    (unsigned long long)c->denied[VERDICT_DENY_TYPE],
 	    (unsigned long long)c->denied[VERDICT_FAIL], (unsigned long long)c->failclosed,
 	    (unsigned long long)c->reloads, (unsigned long long)c->reload_failures,
+	    (unsigned long long)(st->ans.log != NULL ? declog_lost(st->ans.log) : 0),
 	    (long long)(time(NULL) - st->started));
 	log_info("%s", line);
 	if (st->ans.log != NULL)
@@ -228,6 +244,7 @@ setup_signals(sigset_t *waitmask)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout shows as EPIPE from write */
+	signal(SIGXFSZ, SIG_IGN);	/* the file size limit shows as EFBIG: a lost log line */
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGHUP);
@@ -333,6 +350,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "c:f:l:dhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
+			st.cfg = CONFIG_FILE;
 			st.config = optarg;
 			break;
 		case 'f':
@@ -378,17 +396,18 @@ main(int argc, char *argv[])
 			log_warnx("%s", startup_error);
 			return 2;
 		}
-		st.list = st.config != NULL ? allowlist_load_file(st.config, stderr, &nerrors) :
+		st.list = st.cfg == CONFIG_FILE ? allowlist_load_file(st.config, stderr, &nerrors) :
 		    allowlist_builtin();
 		if (st.list == NULL) {
 			fprintf(stderr, "%s: %zu error%s; the list would not be loaded\n",
-			    st.config != NULL ? st.config : "built-in", nerrors,
+			    st.cfg == CONFIG_FILE ? st.config : "built-in", nerrors,
 			    nerrors == 1 ? "" : "s");
 			return 1;
 		}
 		if (check) {
 			describe(st.list, summary, sizeof summary);
-			printf("%s: OK: %s\n", st.config != NULL ? st.config : "built-in", summary);
+			printf("%s: OK: %s\n", st.cfg == CONFIG_FILE ? st.config : "built-in",
+			    summary);
 		} else if (emit != NULL) {
 			if (emit_list(st.list, emit, stdout, &errstr) == -1) {
 				log_warnx("--emit %s: %s (formats: %s)", emit, errstr, emit_formats);
@@ -421,6 +440,7 @@ main(int argc, char *argv[])
 		snprintf(st.failure, sizeof st.failure, "%s", startup_error);
 		st.ans.failure = st.failure;
 		(void)fieldspec_parse(FIELDS_DEFAULT, &st.ans.spec, &errstr);
+		st.cfg = CONFIG_INVALID;
 		st.config = NULL;
 	} else {
 		if (logpath != NULL && (st.ans.log = declog_open(logpath)) == NULL)

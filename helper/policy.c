@@ -53,9 +53,18 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 
 	if (v->p == NULL)
 		return 0;
-	/* An IP literal: bare, or IPv6 in brackets as in a URL. */
+	/*
+	 * An IP literal: bare, or IPv6 in brackets as in a URL. Squid 5.7 sends the brackets of an
+	 * IPv6 literal host escaped, exactly "%5B...%5D" (squid-helper-protocol.md, 1b); no other
+	 * escape is ever part of a host.
+	 */
 	if (v->len > 2 && v->p[0] == '[' && v->p[v->len - 1] == ']') {
 		if (!cidr_parse_addr(v->p + 1, v->len - 2, &addr) || addr.af != 6)
+			return 0;
+		return match_net(al, &addr, d);
+	}
+	if (v->len > 6 && memcmp(v->p, "%5B", 3) == 0 && memcmp(v->p + v->len - 3, "%5D", 3) == 0) {
+		if (!cidr_parse_addr(v->p + 3, v->len - 6, &addr) || addr.af != 6)
 			return 0;
 		return match_net(al, &addr, d);
 	}
@@ -158,9 +167,17 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 		d->verdict = VERDICT_OTHER;
 		return 0;
 	}
+	/*
+	 * The server address is known only once Squid has a reply (RESPMOD): there the content
+	 * type decides, and a reply without one is not media on the list. Browsers sniff an
+	 * untyped body, and anyone can own a CloudFront name, so it must be scanned.
+	 */
+	if (ip->p != NULL && type->p == NULL)
+		snprintf(d->type, sizeof d->type, "(none)");
 	if (port->p != NULL && !allowlist_has_port(al, d->port))
 		d->verdict = VERDICT_DENY_PORT;
-	else if (type->p != NULL && !allowlist_has_type(al, d->type, strlen(d->type)))
+	else if ((type->p != NULL || ip->p != NULL) &&
+	    !allowlist_has_type(al, d->type, strlen(d->type)))
 		d->verdict = VERDICT_DENY_TYPE;
 	else
 		d->verdict = VERDICT_ALLOW;

@@ -2,7 +2,9 @@
  * policy: the decision for one request against the list in force. No I/O. A request is kPoint
  * traffic when its host matches a host, domain or regex entry, or its host is an IP literal in a
  * listed net, or its server address (ip field) is in a listed net. kPoint traffic passes only if
- * its port (when known) and its content type (when known, parameters ignored) are listed.
+ * its port (when known) is listed and, on the reply side (the server address is known), its
+ * content type is sent and listed (parameters ignored). A type sent without a server address
+ * must be listed too.
  */
 #ifndef KP_POLICY_H
 #define KP_POLICY_H
@@ -22,7 +24,8 @@ struct decision {
 	enum verdict	verdict;
 	char		match[320];	/* the entry that made it kPoint: ".kpoint.com", "net:1.2.3.4/32" */
 	unsigned	port;		/* 0: unknown */
-	char		type[128];	/* normalised content type, "" when unknown */
+	char		type[128];	/* normalised content type; "" when unknown and not needed,
+					   "(none)" when the reply side sent none */
 };
 
 /* The word for a verdict in logs: "allow", "port", "type", "error", "other". */

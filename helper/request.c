@@ -78,6 +78,17 @@ hexval(char c)
 	return -1;
 }
 
+/*
+ * Does Squid 5.7 write c as %XX in a logformat value? rfc1738_escape_unescaped() escapes control
+ * bytes, DEL, bytes past ASCII, space and < > " # { } | \\ ^ ~ [ ] ` ' and leaves everything
+ * else, '%' included, as it is (squid-helper-protocol.md, section 1b).
+ */
+static bool
+squid_escapes(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || strchr("<>\"#{}|\\^~[]`'", c) != NULL;
+}
+
 size_t
 pct_decode(char *s, size_t len)
 {
@@ -87,7 +98,8 @@ pct_decode(char *s, size_t len)
 		int hi, lo;
 
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0 &&
+		    squid_escapes((unsigned char)(hi * 16 + lo))) {
 			s[o++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else

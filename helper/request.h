@@ -52,8 +52,8 @@ struct request {
 
 /*
  * Split line (len bytes, no '\n'; a trailing '\r' and spaces are ignored) into *req. A leading
- * token of decimal digits is a channel-ID. The content type is %XX-decoded; other values stay
- * as sent. Returns 0, or -1 with *errstr set to a static message when the line cannot be read
+ * token of decimal digits is a channel-ID. The content type is decoded with pct_decode; other
+ * values stay as sent. Returns 0, or -1 with *errstr set to a static message when the line cannot be read
  * (the answer is then BH); req->id is set in both cases when the line starts with one.
  */
 int request_parse(char *line, size_t len, const struct fieldspec *spec, struct request *req,
@@ -65,7 +65,12 @@ int request_parse(char *line, size_t len, const struct fieldspec *spec, struct r
  */
 const char *request_peek_id(const char *text, size_t len, size_t *idlen);
 
-/* Decode %XX escapes in place; a '%' not followed by two hex digits stays as it is. */
+/*
+ * Decode, in place, the %XX escapes that Squid writes (control bytes, bytes past ASCII, space
+ * and < > " # { } | \ ^ ~ [ ] ` '); any other %XX is the sender's own text and stays as it is
+ * ("video%2Fmp4" is not "video/mp4"), as does a '%' not followed by two hex digits. Returns the
+ * new length.
+ */
 size_t pct_decode(char *s, size_t len);
 
 #endif

@@ -6,11 +6,13 @@
  * of many globs costs about what a list of few does. Regexes and globs without a key
  * ("*kpoint*") run on every lookup.
  * A batch is one alternation
- *   (?:(*MARK:i)alt_i\E)|... so one match call tries many entries and the mark names the
- * entry that matched. \E closes a \Q the entry left open. A regex with back-references or
- * backtracking verbs gets a batch of its own, since renumbered groups or a (*MARK) would change
- * what it means inside an alternation; a batch that fails to compile is split into single
- * entries.
+ *   (?:(*MARK:i)(?:alt_i\E))|... so one match call tries many entries and the mark names the
+ * entry that matched. \E closes a \Q the entry left open; the inner group keeps an entry's own
+ * top-level '|' inside it. A regex with any '(' (groups, back-references, subroutine calls,
+ * recursion, named groups, inline options such as (?x) with its # comments, verbs) is
+ * compiled alone and exactly as written: in an alternation its group numbers, its (?R) and its
+ * options would mean something else. Only regexes without '(' and the globs this module writes
+ * share batches, so every entry means the same in any list, in any order.
  */
 #include "config.h"
 
@@ -206,20 +208,47 @@ compile(const char *src, size_t len, char *errbuf, size_t errsize)
 	return code;
 }
 
+/*
+ * Names that have nothing in common: a regex that finds all of them matches any host, and a
+ * list that says "everything is kPoint" would exempt all traffic from scanning.
+ */
+static const char *const unrelated[] = {
+	"a", "localhost", "example.com", "www.example.org", "xn--bcher-kva.example",
+	"192.0.2.1", "2001:db8::1", "kpoint.com.evil.example", "0",
+};
+
+/* Does code match every name in unrelated? */
+static bool
+matches_everything(pcre2_code *code)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	size_t i;
+	bool all = true;
+
+	if (md == NULL)
+		abort();	/* out of memory inside PCRE2 */
+	for (i = 0; all && i < sizeof unrelated / sizeof unrelated[0]; i++)
+		all = pcre2_match(code, (PCRE2_SPTR)unrelated[i], strlen(unrelated[i]), 0, 0, md,
+		    NULL) >= 0;
+	pcre2_match_data_free(md);
+	return all;
+}
+
 int
 wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errsize)
 {
 	pcre2_code *code = compile(re, strlen(re), errbuf, errsize);
-	uint32_t backrefs = 0;
-	bool alone;
 
 	if (code == NULL)
 		return -1;
-	if (pcre2_pattern_info(code, PCRE2_INFO_BACKREFMAX, &backrefs) != 0)
-		backrefs = 1;
+	if (matches_everything(code)) {
+		pcre2_code_free(code);
+		snprintf(errbuf, errsize, "matches every host (localhost, example.com and "
+		    "192.0.2.1 alike); anchor it to kPoint's names, e.g. ^mp[0-9]+se\\.kpoint\\.com$");
+		return -1;
+	}
 	pcre2_code_free(code);
-	alone = backrefs > 0 || strstr(re, "(*") != NULL;
-	add_entry(w, re, xstrdup(re), WILDCARD_REGEX, alone);
+	add_entry(w, re, xstrdup(re), WILDCARD_REGEX, strchr(re, '(') != NULL);
 	return 0;
 }
 
@@ -242,17 +271,23 @@ compile_batch(struct wildcard *w, size_t first, size_t n, bool jit, char *errbuf
 	struct batch *b;
 	pcre2_code *code;
 
-	for (i = first; i < first + n; i++)
-		cap += strlen(w->entries[i].source) + 40;
-	src = p = xmalloc(cap);
-	p += sprintf(p, "(?:");
-	for (i = first; i < first + n; i++)
-		p += sprintf(p, "%s(*MARK:%zu)%s\\E)", i == first ? "(?:" : "|(?:", i,
-		    w->entries[i].source);
-	p += sprintf(p, ")");
-	len = (size_t)(p - src);
-	code = compile(src, len, errbuf, errsize);
-	free(src);
+	if (n == 1 && w->entries[first].alone) {
+		/* exactly as written: the mark is not needed to name a lone entry */
+		code = compile(w->entries[first].source, strlen(w->entries[first].source), errbuf,
+		    errsize);
+	} else {
+		for (i = first; i < first + n; i++)
+			cap += strlen(w->entries[i].source) + 48;
+		src = p = xmalloc(cap);
+		p += sprintf(p, "(?:");
+		for (i = first; i < first + n; i++)
+			p += sprintf(p, "%s(*MARK:%zu)(?:%s\\E))", i == first ? "(?:" : "|(?:", i,
+			    w->entries[i].source);
+		p += sprintf(p, ")");
+		len = (size_t)(p - src);
+		code = compile(src, len, errbuf, errsize);
+		free(src);
+	}
 	if (code == NULL)
 		return -1;
 	if (jit)

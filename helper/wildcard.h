@@ -27,8 +27,10 @@ void wildcard_free(struct wildcard *w);
 int wildcard_add_glob(struct wildcard *w, const char *glob, const char **errstr);
 
 /*
- * Add a regex after checking that it compiles on its own. Returns 0, or -1 with PCRE2's
- * message in errbuf. Takes effect at wildcard_compile.
+ * Add a regex after checking that it compiles on its own and does not match every host (it
+ * must not find all of a set of unrelated names: "a", "localhost", "example.com", ...).
+ * Returns 0, or -1 with PCRE2's message, or what is wrong, in errbuf. Takes effect at
+ * wildcard_compile. It means the same in any list and in any order.
  */
 int wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errsize);
 
@@ -50,7 +52,7 @@ int wildcard_match(const struct wildcard *w, const char *host, size_t len,
     const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind);
 
 size_t wildcard_count(const struct wildcard *w, enum wildcard_kind kind);
-/* Iterate in the order added: start with *cursor = 0; false at the end. */
+/* Iterate the entries, in a stable order (sorted by wildcard_compile): start with *cursor = 0. */
 bool wildcard_next(const struct wildcard *w, size_t *cursor, const char **pattern,
     enum wildcard_kind *kind);
 

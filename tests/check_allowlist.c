@@ -81,6 +81,25 @@ static const struct {
 	{ "host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example\n",
 	  "t.conf:1: host 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example': "
 	  "label longer than 63 characters in host name\n" },
+	/* entries that match everything: the list must say what kPoint is */
+	{ "net 0.0.0.0/0\n", "t.conf:1: net '0.0.0.0/0': matches every address; list kPoint's "
+	  "networks\n" },
+	{ "net ::/0\n", "t.conf:1: net '::/0': matches every address; list kPoint's networks\n" },
+	{ "regex .\n", "t.conf:1: regex '.': matches every host (localhost, example.com and "
+	  "192.0.2.1 alike); anchor it to kPoint's names, e.g. ^mp[0-9]+se\\.kpoint\\.com$\n" },
+	{ "domain *.*\n", "t.conf:1: domain '*.*': this pattern matches every host\n" },
+	/* IPv4-mapped networks never match: the message says what to write */
+	{ "net ::ffff:175.41.142.0/120\n", "t.conf:1: net '::ffff:175.41.142.0/120': an "
+	  "IPv4-mapped network never matches (Squid reports IPv4 addresses as IPv4); write "
+	  "'net 175.41.142.0/24' instead\n" },
+	{ "net ::ffff:175.41.142.49\n", "t.conf:1: net '::ffff:175.41.142.49': an IPv4-mapped "
+	  "network never matches (Squid reports IPv4 addresses as IPv4); write "
+	  "'net 175.41.142.49/32' instead\n" },
+	/* nothing that says what kPoint is: empty, comments, only ports and types */
+	{ "", "t.conf: no host, domain, regex or net entry: nothing says what kPoint is (an empty "
+	  "or cut-off file?)\n" },
+	{ "port 80 443\ntype video/mp4\n", "t.conf: no host, domain, regex or net entry: nothing "
+	  "says what kPoint is (an empty or cut-off file?)\n" },
 	/* every bad value is reported, on its own line, and good lines do not hide them */
 	{ "port 80 x 443 y\nhost ok.com\nnet 1.2.3.4/40\n",
 	  "t.conf:1: port 'x': not a port number 1-65535 or a range N-M\n"
@@ -249,13 +268,14 @@ START_TEST(long_lines_and_empty_files)
 	free(errs);
 	free(text);
 	errs = NULL;
+	/* a file of nothing but comments says nothing about kPoint: refused as a whole */
 	al = load_text("# nothing\n\n   \n", &errs, &nerrors);
-	ck_assert_ptr_nonnull(al);
-	lines = allowlist_lines(al, &n);
-	ck_assert_uint_eq(n, 0);
-	allowlist_lines_free(lines, n);
-	allowlist_free(al);
+	ck_assert_ptr_null(al);
+	ck_assert_uint_eq(nerrors, 1);
+	ck_assert_str_eq(errs, "t.conf: no host, domain, regex or net entry: nothing says what "
+	    "kPoint is (an empty or cut-off file?)\n");
 	free(errs);
+	(void)lines;
 }
 END_TEST
 

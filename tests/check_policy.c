@@ -41,7 +41,20 @@ static const struct {
 	{ "evilkpoint.com 443 - -", VERDICT_OTHER, "" },
 	{ "kpoint.com.evil.example 443 - -", VERDICT_OTHER, "" },
 	{ "www.example.com 443 - -", VERDICT_OTHER, "" },
-	{ "www.example.com 443 54.251.253.195 -", VERDICT_ALLOW, "net:54.251.253.195/32" },
+	{ "www.example.com 443 54.251.253.195 video/mp4", VERDICT_ALLOW, "net:54.251.253.195/32" },
+	/* The reply side (server address known) with no Content-Type: never exempt. */
+	{ "www.example.com 443 54.251.253.195 -", VERDICT_DENY_TYPE, "net:54.251.253.195/32" },
+	{ "d1234.cloudfront.net 443 54.230.1.1 -", VERDICT_DENY_TYPE, "*.cloudfront.net" },
+	{ "d1234.cloudfront.net 443 54.230.1.1 video/mp4", VERDICT_ALLOW, "*.cloudfront.net" },
+	{ "mp001se.kpoint.com 443 ::1 -", VERDICT_DENY_TYPE, "mp001se.kpoint.com" },
+	/* Squid never escapes '/', letters or ';': such escapes are the server's own text. */
+	{ "a.kpoint.com 443 - video%2Fmp4", VERDICT_DENY_TYPE, ".kpoint.com" },
+	{ "a.kpoint.com 443 - video%2fmp4", VERDICT_DENY_TYPE, ".kpoint.com" },
+	{ "a.kpoint.com 443 - %76ideo/mp4", VERDICT_DENY_TYPE, ".kpoint.com" },
+	{ "a.kpoint.com 443 - video/mp%34", VERDICT_DENY_TYPE, ".kpoint.com" },
+	{ "a.kpoint.com 443 - video/mp4%3Bx=1", VERDICT_DENY_TYPE, ".kpoint.com" },
+	{ "a.kpoint.com 443 - video/mp4;%20codecs=%22avc1%22", VERDICT_ALLOW, ".kpoint.com" },
+	{ "a.kpoint.com 443 - video/mp4%09", VERDICT_ALLOW, ".kpoint.com" },
 	{ "175.41.142.49 1935 - -", VERDICT_ALLOW, "net:175.41.142.49/32" },
 	{ "175.41.142.50 1935 - -", VERDICT_OTHER, "" },
 	{ "[::ffff:175.41.142.49] 443 - -", VERDICT_ALLOW, "net:175.41.142.49/32" },
@@ -101,6 +114,57 @@ START_TEST(bad_values)
 }
 END_TEST
 
+/*
+ * IPv6 literal hosts, as Squid 5.7 sends them: "%5B...%5D" (brackets escaped), exactly that
+ * form and nothing looser; a listed IPv6 network must match them.
+ */
+static const struct {
+	const char	*host;
+	enum verdict	 verdict;
+} v6hosts[] = {
+	{ "%5B2001:db8::1%5D", VERDICT_ALLOW },
+	{ "%5B2001:DB8:0:0:0:0:0:1%5D", VERDICT_ALLOW },
+	{ "[2001:db8::1]", VERDICT_ALLOW },
+	{ "%5B2001:db9::1%5D", VERDICT_OTHER },		/* not in the net */
+	{ "%5b2001:db8::1%5d", VERDICT_OTHER },		/* Squid writes upper-case escapes */
+	{ "%5B2001:db8::1]", VERDICT_OTHER },
+	{ "[2001:db8::1%5D", VERDICT_OTHER },
+	{ "%5B2001:db8::1", VERDICT_OTHER },
+	{ "%5B%5D", VERDICT_OTHER },
+	{ "%5B192.0.2.1%5D", VERDICT_OTHER },		/* IPv4 never comes in brackets */
+	{ "%5Bv6.example%5D", VERDICT_OTHER },
+	{ "%5B2001:db8::1%5D%5D", VERDICT_OTHER },
+	{ "%5B%5B2001:db8::1%5D%5D", VERDICT_OTHER },
+	{ "%5B2001%3Adb8::1%5D", VERDICT_OTHER },	/* no other escape in a host */
+	{ "2001:db8::1", VERDICT_ALLOW },
+};
+
+START_TEST(ipv6_hosts)
+{
+	static const char list[] = "net 2001:db8::/32\nport 443\n";
+	struct allowlist *v6;
+	FILE *in = fmemopen((void *)list, strlen(list), "r");
+	char buf[256];
+	struct request req;
+	struct decision d;
+	const char *errstr = NULL;
+	int len;
+
+	ck_assert_ptr_nonnull(in);
+	v6 = allowlist_read(in, "v6", stderr, NULL);
+	fclose(in);
+	ck_assert_ptr_nonnull(v6);
+	len = snprintf(buf, sizeof buf, "%s 443 - -", v6hosts[_i].host);
+	ck_assert_int_eq(request_parse(buf, (size_t)len, &spec, &req, &errstr), 0);
+	ck_assert_int_eq(policy_decide(v6, &req, &d, &errstr), 0);
+	ck_assert_msg(d.verdict == v6hosts[_i].verdict, "%s: verdict %s, want %s",
+	    v6hosts[_i].host, verdict_name(d.verdict), verdict_name(v6hosts[_i].verdict));
+	if (d.verdict == VERDICT_ALLOW)
+		ck_assert_str_eq(d.match, "net:2001:db8::/32");
+	allowlist_free(v6);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -110,6 +174,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, table, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof unreadable / sizeof unreadable[0]);
+	tcase_add_loop_test(tc, ipv6_hosts, 0, sizeof v6hosts / sizeof v6hosts[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 /* Unit tests for request: fields, channel-IDs, %DATA, escapes, malformed lines; field lists. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,10 +191,37 @@ END_TEST
 
 START_TEST(decode)
 {
-	char s[] = "a%20b%2fc%%41%G0%4";
+	char s[] = "a%20b%2fc%%41%G0%4%3b%3B";
+	const char *want = "a b%2fc%%41%G0%4%3b%3B";
 
-	ck_assert_uint_eq(pct_decode(s, strlen(s)), strlen("a b/c%A%G0%4"));
-	ck_assert(memcmp(s, "a b/c%A%G0%4", strlen("a b/c%A%G0%4")) == 0);
+	ck_assert_uint_eq(pct_decode(s, strlen(s)), strlen(want));
+	ck_assert(memcmp(s, want, strlen(want)) == 0);
+}
+END_TEST
+
+/*
+ * Every byte as %XX, upper and lower case: decoded exactly when Squid 5.7 would have escaped
+ * it (rfc1738_escape_unescaped: controls, DEL, non-ASCII, space, < > " # { } | \ ^ ~ [ ] ` '),
+ * kept as the three characters otherwise ("video%2Fmp4" is the server's text, not a type).
+ */
+START_TEST(decode_only_what_squid_escapes)
+{
+	static const char escaped[] = " <>\"#{}|\\^~[]`'";
+	unsigned c = (unsigned)_i;
+	bool squid = c < 0x20 || c >= 0x7f || (c != 0 && strchr(escaped, (int)c) != NULL);
+	char s[4];
+	size_t n;
+	int upper;
+
+	for (upper = 0; upper < 2; upper++) {
+		snprintf(s, sizeof s, upper ? "%%%02X" : "%%%02x", c);
+		n = pct_decode(s, 3);
+		if (squid) {
+			ck_assert_msg(n == 1 && (unsigned char)s[0] == c, "%%%02X not decoded", c);
+		} else {
+			ck_assert_msg(n == 3, "%%%02X decoded, but Squid never escapes it", c);
+		}
+	}
 }
 END_TEST
 
@@ -212,6 +240,7 @@ suite(void)
 	tcase_add_test(tc, token_lengths);
 	tcase_add_test(tc, field_lists);
 	tcase_add_test(tc, decode);
+	tcase_add_loop_test(tc, decode_only_what_squid_escapes, 0, 256);
 	suite_add_tcase(s, tc);
 	return s;
 }

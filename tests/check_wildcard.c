@@ -1,6 +1,7 @@
 /* Unit tests for wildcard: globs, regexes, batches, the entry a match reports, bad patterns. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -179,6 +180,112 @@ START_TEST(match_limit_fails_closed)
 }
 END_TEST
 
+/*
+ * Every regex means the same alone and in a list, in any order: groups and their numbers,
+ * subroutine calls, recursion, named groups, (?x) with comments, back-references, a top-level
+ * '|', an open \Q. (Listed before one another, "^(.+)\\.cdn..." once made "(?1)" in the next
+ * entry call the wrong group.) For each host, the list matches iff some entry matches alone,
+ * and the entry it names is one that matches alone.
+ */
+static const char *const meaning_res[] = {
+	"^(.+)\\.cdn\\.example\\.net$",
+	"^(mp0[0-9]{1,2}se)(-(?1))?\\.kpoint\\.com$",
+	"^(?<lbl>[a-z]+)-(?&lbl)\\.named\\.example$",
+	"^(a|b(?R)?c)\\.rec\\.example$",
+	"(?x) ^ x \\. ext \\. example $ # a comment that runs to the end",
+	"^([a-z])\\1\\.backref\\.example$",
+	"^top|alt\\.example$",
+	"^q\\Q.lit",
+	"^plain[0-9]+\\.example$",
+};
+static const char *const meaning_hosts[] = {
+	"mp001se-anything.at.all.kpoint.com", "mp001se-mp002se.kpoint.com", "mp001se.kpoint.com",
+	"x.cdn.example.net", "ab-cd.named.example", "ab-.named.example", "bac.rec.example",
+	"a.rec.example", "x.ext.example", "aa.backref.example", "ab.backref.example",
+	"topping.example", "b.alt.example", "top", "q.lit", "qx.lit", "plain7.example",
+	"other.example", "(?1).example",
+};
+#define NRES	(sizeof meaning_res / sizeof meaning_res[0])
+
+static bool
+alone_matches(const char *re, const char *host)
+{
+	struct wildcard *w = wildcard_new();
+	struct hostset *k = hostset_new();
+	char err[256];
+	enum wildcard_kind kind;
+	const char *pat;
+	int rc;
+
+	ck_assert_msg(wildcard_add_regex(w, re, err, sizeof err) == 0, "%s: %s", re, err);
+	ck_assert_int_eq(wildcard_compile(w, k, err, sizeof err), 0);
+	rc = wildcard_match(w, host, strlen(host), NULL, 0, &pat, &kind);
+	ck_assert_int_ne(rc, -1);
+	wildcard_free(w);
+	hostset_free(k);
+	return rc == 1;
+}
+
+START_TEST(same_meaning_in_any_order)
+{
+	struct wildcard *w = wildcard_new();
+	char err[256];
+	const char *pat;
+	enum wildcard_kind kind;
+	size_t i, h;
+	bool alone[NRES];
+
+	/* _i: 0 in the order above, 1 reversed, 2 rotated by half */
+	for (i = 0; i < NRES; i++) {
+		size_t j = _i == 0 ? i : _i == 1 ? NRES - 1 - i : (i + NRES / 2) % NRES;
+
+		ck_assert_int_eq(wildcard_add_regex(w, meaning_res[j], err, sizeof err), 0);
+	}
+	ck_assert_msg(wildcard_compile(w, keys, err, sizeof err) == 0, "%s", err);
+	for (h = 0; h < sizeof meaning_hosts / sizeof meaning_hosts[0]; h++) {
+		const char *host = meaning_hosts[h];
+		bool any = false;
+		int rc;
+
+		for (i = 0; i < NRES; i++)
+			any |= alone[i] = alone_matches(meaning_res[i], host);
+		rc = wildcard_match(w, host, strlen(host), NULL, 0, &pat, &kind);
+		ck_assert_msg(rc == (any ? 1 : 0), "order %d, %s: list says %d, alone %d", _i,
+		    host, rc, any);
+		if (rc == 1) {
+			for (i = 0; i < NRES && strcmp(meaning_res[i], pat) != 0; i++)
+				;
+			ck_assert_msg(i < NRES && alone[i], "%s: named %s, which does not match it",
+			    host, pat);
+		}
+	}
+	ck_assert(alone_matches(meaning_res[1], "mp001se-mp002se.kpoint.com"));
+	ck_assert(!alone_matches(meaning_res[1], "mp001se-anything.at.all.kpoint.com"));
+	wildcard_free(w);
+}
+END_TEST
+
+/* A regex that matches any host would make all traffic kPoint: refused with a hint. */
+START_TEST(match_everything_refused)
+{
+	static const char *const broad[] = { ".", "^", "^.*$", "[a-z0-9]", "(?s).*", "|x", "" };
+	static const char *const fine[] = { "kpoint", "com$", "^mp[0-9]+se\\.kpoint\\.com$" };
+	struct wildcard *w = wildcard_new();
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof broad / sizeof broad[0]; i++) {
+		ck_assert_msg(wildcard_add_regex(w, broad[i], err, sizeof err) == -1, "%s accepted",
+		    broad[i]);
+		ck_assert_msg(strstr(err, "matches every host") != NULL, "%s: %s", broad[i], err);
+	}
+	for (i = 0; i < sizeof fine / sizeof fine[0]; i++)
+		ck_assert_msg(wildcard_add_regex(w, fine[i], err, sizeof err) == 0, "%s: %s",
+		    fine[i], err);
+	wildcard_free(w);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -193,6 +300,8 @@ suite(void)
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, indexed_by_suffix);
 	tcase_add_test(tc, match_limit_fails_closed);
+	tcase_add_loop_test(tc, same_meaning_in_any_order, 0, 3);
+	tcase_add_test(tc, match_everything_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -34,7 +34,7 @@ run_cases "$DATA/directives.cases" -c "$DATA/directives.conf" -f host,port
 while read -r host ip; do
 	case $host in '#'*|'') continue ;; esac
 	for port in 80 443 1935 5222; do
-		printf '%s %s - - -\n- %s %s - -\n%s %s - - -\n' "$host" "$port" "$port" "$ip" \
+		printf '%s %s - - -\n- %s %s video/mp4 -\n%s %s - - -\n' "$host" "$port" "$port" "$ip" \
 		    "$ip" "$port"
 	done
 	printf '%s 8443 - - -\n' "$host"
@@ -162,7 +162,7 @@ check "decision log: two denials" "$(wc -l < "$TMP/decisions.log")" 2
 check "decision log: port line" "$(sed -n 1p "$TMP/decisions.log" | cut -d' ' -f2-)" \
     "deny reason=port host=mp001se.kpoint.com port=8080 ip=- type=- method=- path=- match=mp001se.kpoint.com data=ctx"
 check "decision log: type line" "$(sed -n 2p "$TMP/decisions.log" | cut -d' ' -f2-)" \
-    "deny reason=type host=a.kpoint.com port=443 ip=- type=text/html;q method=- path=- match=.kpoint.com data=-"
+    "deny reason=type host=a.kpoint.com port=443 ip=- type=text/html%253Bq method=- path=- match=.kpoint.com data=-"
 sed -n 1p "$TMP/decisions.log" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z '
 check "decision log: ISO 8601 UTC time" "$?" 0
 check "an unwritable log costs log lines, not answers" \
@@ -269,7 +269,7 @@ exec {uw}>&-
 wait "$u_pid"
 check "SIGUSR1: counters on stderr" \
     "$(grep -o 'counters .*' "$TMP/usr1-err" | sed 's/ uptime=[0-9]*s//')" \
-    "counters requests=4 ok=1 err=2 bh=1 deny_port=1 deny_type=0 deny_error=0 failclosed=0 reloads=0 reload_failures=0"
+    "counters requests=4 ok=1 err=2 bh=1 deny_port=1 deny_type=0 deny_error=0 failclosed=0 reloads=0 reload_failures=0 log_lost=0"
 check "SIGUSR1: counters in the decision log" "$(grep -c ' counters requests=4 ok=1 ' "$TMP/usr1.log")" 1
 
 finish
