@@ -34,9 +34,12 @@ static int
 open_log(const char *path)
 {
 	struct stat sb;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
-	    0640);
+	int flags = O_APPEND | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	/* read too, where allowed: ends_mid_line looks at the last byte */
+	int fd = open(path, O_RDWR | flags, 0640);
 
+	if (fd == -1 && errno == EACCES)
+		fd = open(path, O_WRONLY | flags, 0640);
 	if (fd == -1)
 		return -1;
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
@@ -45,6 +48,17 @@ open_log(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* Does the file end in the middle of a line (a short write, by this or another process)? */
+static bool
+ends_mid_line(int fd)
+{
+	struct stat sb;
+	char last;
+
+	return fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n';
 }
 
 struct declog *
@@ -58,6 +72,7 @@ declog_open(const char *path)
 	dl = xcalloc(1, sizeof *dl);
 	dl->fd = fd;
 	dl->path = xstrdup(path);
+	dl->torn = ends_mid_line(fd);
 	return dl;
 }
 
@@ -82,7 +97,7 @@ still_there(struct declog *dl, time_t now)
 		return false;
 	close(dl->fd);
 	dl->fd = fd;
-	dl->torn = false;	/* a new file starts on a line of its own */
+	dl->torn = ends_mid_line(fd);
 	return true;
 }
 

@@ -24,6 +24,7 @@
 #include "emit.h"
 #include "linereader.h"
 #include "log.h"
+#include "reloader.h"
 #include "reply.h"
 #include "request.h"
 #include "xalloc.h"
@@ -44,6 +45,13 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* Why a list is (re)loaded. */
+enum cause {
+	CAUSE_START,
+	CAUSE_SIGHUP,
+	CAUSE_FILE_CHANGED
+};
+
 /* Where the list comes from. A bad command line is a state of its own, never a list source. */
 enum config_state {
 	CONFIG_BUILTIN,		/* no -c: the built-in list */
@@ -58,6 +66,12 @@ struct state {
 	struct allowlist	*list;
 	struct stat		 seen;		/* the file as last loaded or tried */
 	bool			 seen_valid;
+	struct stat		 pending;	/* an edit in place, waiting to settle */
+	bool			 pending_valid;
+	struct reloader		*rl;		/* loads the file off the request path */
+	enum cause		 loading_cause;	/* why the running load was started */
+	bool			 again;		/* a reload was asked for while one ran */
+	enum cause		 again_cause;
 	char			 failure[512];
 	time_t			 started;
 	time_t			 last_stat;	/* monotonic seconds */
@@ -105,78 +119,148 @@ describe(const struct allowlist *al, char *buf, size_t size)
 	    c.types);
 }
 
-/*
- * Load the configured list. Errors go to stderr as FILE:LINE: message; the first one is also
- * kept in failure for the answers. Returns the list or NULL.
- */
-static struct allowlist *
-load(struct state *st, size_t *nerrors)
+static const char *
+cause_name(enum cause c)
 {
-	struct allowlist *al;
-	char *errtext = NULL;
-	size_t errlen = 0;
-	FILE *errs;
-
-	if (st->cfg == CONFIG_BUILTIN)
-		return allowlist_builtin();
-	if ((errs = open_memstream(&errtext, &errlen)) == NULL)
-		fatal("open_memstream");
-	al = allowlist_load_file(st->config, errs, nerrors);
-	fclose(errs);
-	if (al == NULL) {
-		fputs(errtext, stderr);
-		fflush(stderr);
-		snprintf(st->failure, sizeof st->failure, "allowlist not loaded: %.*s%s",
-		    (int)strcspn(errtext, "\n"), errtext,
-		    *nerrors > 1 ? " (and more, see cache.log)" : "");
+	switch (c) {
+	case CAUSE_START:
+		return "start";
+	case CAUSE_SIGHUP:
+		return "SIGHUP";
+	case CAUSE_FILE_CHANGED:
+		break;
 	}
-	free(errtext);
-	return al;
+	return "file changed";
 }
 
-/* Try to (re)load the list; on failure the list in force stays. */
+/*
+ * A load's outcome, from any path: errors go to stderr (cache.log) as FILE:LINE: message; a
+ * list that loaded replaces the one in force (freed off the request path), a list that did not
+ * leaves it in force. With no list in force, the first error is what fail-closed answers say.
+ */
 static void
-reload(struct state *st, const char *why)
+apply(struct state *st, enum cause why, struct reload_result *res)
 {
-	struct allowlist *al;
-	size_t nerrors = 0;
 	char summary[256];
+	struct allowlist *old = st->list;
 
-	if (st->cfg == CONFIG_INVALID) {
-		/* No list is right for a command line that says nothing reliable about it. */
-		log_warnx("not reloading (%s): %s; fix the helper's line in squid.conf", why,
-		    st->failure);
-		return;
+	if (res->errors != NULL) {
+		fputs(res->errors, stderr);
+		fflush(stderr);
 	}
-	if (st->cfg == CONFIG_FILE && stat(st->config, &st->seen) == 0)
-		st->seen_valid = true;
-	else
-		st->seen_valid = false;
-	al = load(st, &nerrors);
-	if (al == NULL) {
-		if (strcmp(why, "start") != 0)
+	if (res->list == NULL) {
+		if (why != CAUSE_START)
 			st->ans.counters.reload_failures++;
-		if (st->list != NULL)
+		if (st->list != NULL) {
 			log_warnx("reload (%s) of %s failed with %zu errors; the list loaded before "
-			    "stays in force", why, st->config, nerrors);
-		else
+			    "stays in force", cause_name(why), st->config, res->nerrors);
+		} else {
+			snprintf(st->failure, sizeof st->failure, "allowlist not loaded: %.*s%s",
+			    res->errors != NULL ? (int)strcspn(res->errors, "\n") : 0,
+			    res->errors != NULL ? res->errors : "", res->nerrors > 1 ?
+			    " (and more, see cache.log)" : "");
 			log_warnx("%s: %zu errors; answering ERR to every request until it "
-			    "loads", st->config, nerrors);
+			    "loads", st->config, res->nerrors);
+		}
+		free(res->errors);
 		return;
 	}
-	if (strcmp(why, "start") != 0)
+	if (why != CAUSE_START)
 		st->ans.counters.reloads++;
-	describe(al, summary, sizeof summary);
-	if (st->list != NULL)
-		log_info("reloaded (%s) %s: %s; %zu entries added, %zu removed", why,
-		    st->cfg == CONFIG_FILE ? st->config : "built-in list", summary,
-		    allowlist_missing(al, st->list), allowlist_missing(st->list, al));
+	describe(res->list, summary, sizeof summary);
+	if (old != NULL)
+		log_info("reloaded (%s) %s: %s; %zu entries added, %zu removed", cause_name(why),
+		    st->cfg == CONFIG_FILE ? st->config : "built-in list", summary, res->added,
+		    res->removed);
 	else
 		log_info("loaded %s: %s", st->cfg == CONFIG_FILE ? st->config : "built-in list",
 		    summary);
-	allowlist_free(st->list);
-	st->list = al;
-	st->ans.list = al;
+	st->list = res->list;
+	st->ans.list = res->list;
+	reloader_dispose(old);
+	free(res->errors);
+}
+
+/* Record the file as it is now, as the version loaded or tried. */
+static void
+remember_file(struct state *st)
+{
+	st->seen_valid = stat(st->config, &st->seen) == 0;
+	st->pending_valid = false;
+}
+
+/*
+ * Load the list now, on the caller's thread: at start (nothing to serve with yet) and for the
+ * built-in list (a few microseconds).
+ */
+static void
+load_now(struct state *st, enum cause why)
+{
+	struct reload_result res;
+	size_t len = 0;
+	FILE *errs;
+
+	memset(&res, 0, sizeof res);
+	if (st->cfg == CONFIG_BUILTIN) {
+		res.list = allowlist_builtin();
+		if (res.list != NULL && st->list != NULL) {
+			res.added = allowlist_missing(res.list, st->list);
+			res.removed = allowlist_missing(st->list, res.list);
+		}
+	} else {
+		remember_file(st);
+		if ((errs = open_memstream(&res.errors, &len)) == NULL)
+			fatal("open_memstream");
+		res.list = allowlist_load_file(st->config, errs, &res.nerrors);
+		fclose(errs);
+		if (len == 0) {
+			free(res.errors);
+			res.errors = NULL;
+		}
+	}
+	apply(st, why, &res);
+}
+
+/*
+ * Reload for why. A file loads on the reloader's thread and the helper goes on answering with
+ * the list in force; a reload asked for while one runs is done when it ends.
+ */
+static void
+reload(struct state *st, enum cause why)
+{
+	if (st->cfg == CONFIG_INVALID) {
+		/* No list is right for a command line that says nothing reliable about it. */
+		log_warnx("not reloading (%s): %s; fix the helper's line in squid.conf",
+		    cause_name(why), st->failure);
+		return;
+	}
+	if (st->cfg == CONFIG_BUILTIN) {
+		load_now(st, why);
+		return;
+	}
+	if (reloader_busy(st->rl)) {
+		st->again = true;
+		st->again_cause = why;
+		return;
+	}
+	remember_file(st);
+	st->loading_cause = why;
+	(void)reloader_start(st->rl, st->config, st->list);
+}
+
+/* The reloader's fd is readable: take its result, between two requests. */
+static void
+reload_done(struct state *st)
+{
+	struct reload_result res;
+
+	if (!reloader_take(st->rl, &res))
+		return;
+	apply(st, st->loading_cause, &res);
+	if (st->again) {
+		st->again = false;
+		reload(st, st->again_cause);
+	}
 }
 
 static time_t
@@ -187,6 +271,13 @@ monotonic_seconds(void)
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return ts.tv_sec;
 }
+
+/*
+ * An edit in place (same inode) is loaded once the file has stood still: seen unchanged on two
+ * looks, its last write at least this many seconds ago. A file being written slowly is never
+ * loaded half-way; one moved into place (a new inode: write, then rename) loads at once.
+ */
+#define SETTLE_SECONDS	2
 
 /* Reload when the file changed; looks at most once a second, never per request. */
 static void
@@ -204,8 +295,19 @@ check_file(struct state *st)
 		st->seen_valid = false;
 		return;
 	}
-	if (!st->seen_valid || !same_file(&sb, &st->seen))
-		reload(st, "file changed");
+	if (st->seen_valid && same_file(&sb, &st->seen))
+		return;
+	if (st->seen_valid && sb.st_ino == st->seen.st_ino && sb.st_dev == st->seen.st_dev) {
+		/* the same file, written in place: wait until it has settled */
+		if (!st->pending_valid || !same_file(&sb, &st->pending)) {
+			st->pending = sb;
+			st->pending_valid = true;
+			return;
+		}
+		if (time(NULL) - sb.st_mtim.tv_sec < SETTLE_SECONDS)
+			return;
+	}
+	reload(st, CAUSE_FILE_CHANGED);
 }
 
 static void
@@ -277,7 +379,10 @@ static int
 serve(struct state *st, const sigset_t *waitmask)
 {
 	struct linereader *lr = linereader_new(STDIN_FILENO);
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = reloader_fd(st->rl), .events = POLLIN },
+	};
 	enum line_status s;
 	char *line;
 	size_t len;
@@ -293,17 +398,21 @@ serve(struct state *st, const sigset_t *waitmask)
 			break;
 		if (got_hup) {
 			got_hup = 0;
-			reload(st, "SIGHUP");
+			reload(st, CAUSE_SIGHUP);
 		}
 		if (got_usr1) {
 			got_usr1 = 0;
 			print_counters(st);
 		}
-		if (ppoll(&pfd, 1, NULL, waitmask) == -1) {
+		if (ppoll(pfd, 2, NULL, waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll on stdin");
 		}
+		if (pfd[1].revents & POLLIN)
+			reload_done(st);
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
 		check_file(st);
 		n = linereader_fill(lr);
 		if (n == 0) {
@@ -445,11 +554,15 @@ main(int argc, char *argv[])
 	} else {
 		if (logpath != NULL && (st.ans.log = declog_open(logpath)) == NULL)
 			log_warn("decision log %s (continuing without it)", logpath);
-		reload(&st, "start");
+		st.rl = reloader_new();
+		load_now(&st, CAUSE_START);
 		st.ans.failure = st.failure;
 		st.last_stat = monotonic_seconds();
 	}
+	if (st.rl == NULL)
+		st.rl = reloader_new();	/* an invalid command line: never started */
 	rc = serve(&st, &waitmask);
+	reloader_free(st.rl);
 	allowlist_free(st.list);
 	declog_close(st.ans.log);
 	reply_free(st.ans.out);

@@ -124,12 +124,22 @@ check "bad file at start: fail closed" "$answer" \
     "1 ERR log=kpoint-failclosed message=\"allowlist not loaded: $TMP/live.conf:3: unknown directive 'domian' (expected host, domain, regex, net, port or type) (and more, see cache.log)\""
 grep -q "^$TMP/live.conf:4: net '175.41.142.49/24'" "$TMP/live-err"
 check "bad file at start: errors in cache.log" "$?" 0
+# ask_until IN OUT WANT SECONDS: send a request every 0.2 s (the file is looked at on traffic,
+# at most once a second, and loads on a thread of its own) until the answer is WANT; bounded.
+ask_until() {
+	local i answer
+	for i in $(seq $(($4 * 5))); do
+		printf '%s mp001se.kpoint.com 443 - -\n' "$i" >&"$1"
+		read -r -t 5 answer <&"$2" || return 1
+		[ "${answer#* }" = "$3" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/live.conf.new"
-mv "$TMP/live.conf.new" "$TMP/live.conf"
-sleep 1.2		# the file is looked at no more than once a second
-printf '2 mp001se.kpoint.com 443 - -\n' >&"${H2[1]}"
-read -r -t 5 answer <&"${H2[0]}"
-check "corrected file picked up" "$answer" "2 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+mv "$TMP/live.conf.new" "$TMP/live.conf"	# written, then renamed into place: loads at once
+ask_until "${H2[1]}" "${H2[0]}" "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com" 5
+check "corrected file picked up" "$?" 0
 exec {H2[1]}>&-
 wait "$h2_pid" 2>/dev/null
 
@@ -140,11 +150,17 @@ h3_pid=$H3_PID	# bash unsets H3_PID when it ends
 printf '1 mp001se.kpoint.com 443 - -\n' >&"${H3[1]}"
 read -r -t 5 _ <&"${H3[0]}"
 chmod 600 "$TMP/live.conf"
-sleep 1.2
-printf '2 mp001se.kpoint.com 443 - -\n' >&"${H3[1]}"
-read -r -t 5 answer <&"${H3[0]}"
-check "after a chmod: still answered from the list" "$answer" \
-    "2 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+# an in-place change: loaded once it has settled (two looks, 2 s after the last write)
+for i in $(seq 25); do
+	printf '%s mp001se.kpoint.com 443 - -\n' "$i" >&"${H3[1]}"
+	read -r -t 5 answer <&"${H3[0]}"
+	[ "$answer" = "$i OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com" ] ||
+	    fail "after a chmod: answer $i was '$answer'"
+	grep -q 'reloaded (file changed)' "$TMP/chmod-err" && break
+	sleep 0.2
+done
+check "after a chmod: still answered from the list" "${answer#* }" \
+    "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
 exec {H3[1]}>&-
 wait "$h3_pid" 2>/dev/null
 check "after a chmod: the file was looked at again" \

@@ -3,7 +3,9 @@
  * with the built-in list plus a glob and a regex. The input is a stream of request lines.
  * Invariants checked on every line: exactly one answer line, ending in '\n', starting with the
  * line's channel-ID when it has one; OK only for a line that names kPoint or CloudFront or
- * holds an address.
+ * holds an address; on the reply side (server address known) OK only with a Content-Type, and
+ * OK with a Content-Type only when it is media written with a literal '/' (Squid never escapes
+ * '/', so "video%2Fmp4" is not a type).
  */
 #include "config.h"
 
@@ -22,6 +24,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct answerer a;
+static char log_path[4096];
+
+static void
+remove_log(void)
+{
+	unlink(log_path);
+}
 
 static void
 setup(void)
@@ -46,7 +55,15 @@ setup(void)
 	if (a.list == NULL || fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr) == -1)
 		abort();
 	a.out = reply_new(fd);
-	a.log = declog_open("/dev/null");
+	/* The log must be a regular file: one of our own, emptied now and then, removed at exit. */
+	snprintf(log_path, sizeof log_path, "%s/fuzz-declog.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	if ((fd = mkstemp(log_path)) == -1)
+		abort();
+	close(fd);
+	atexit(remove_log);
+	if ((a.log = declog_open(log_path)) == NULL)
+		abort();
 	a.failure = "fuzz";
 }
 
@@ -74,7 +91,7 @@ one_line(char *line, size_t len)
 	char *copy = malloc(len + 1), idbuf[LINE_PREFIX_BYTES + 1];
 	const char *out, *id;
 	size_t outlen, idlen = 0, i, newlines = 0;
-	bool maybe_kpoint;
+	bool maybe_kpoint, ok;
 
 	if (copy == NULL)
 		abort();
@@ -100,9 +117,27 @@ one_line(char *line, size_t len)
 	if (id != NULL && idlen <= 20 && len <= LINE_MAX_BYTES &&
 	    (outlen <= idlen || memcmp(out, idbuf, idlen) != 0 || out[idlen] != ' '))
 		abort();	/* the channel-ID comes back first */
-	if (!maybe_kpoint && (memmem(out, outlen, " OK", 3) != NULL ||
-	    (outlen >= 2 && memcmp(out, "OK", 2) == 0)))
+	ok = memmem(out, outlen, " OK", 3) != NULL || (outlen >= 2 && memcmp(out, "OK", 2) == 0);
+	if (!maybe_kpoint && ok)
 		abort();	/* OK for something that cannot be kPoint */
+	if (ok && len <= LINE_MAX_BYTES) {
+		struct request req;
+		const char *errstr;
+		const struct value *ip, *type;
+
+		memcpy(copy, line, len);
+		if (request_parse(copy, len, &a.spec, &req, &errstr) == -1)
+			abort();	/* OK for a line that does not parse */
+		ip = &req.field[FIELD_IP];
+		type = &req.field[FIELD_TYPE];
+		if (ip->p != NULL && type->p == NULL)
+			abort();	/* a reply without a type exempted */
+		if (type->p != NULL && (memchr(type->p, '/', type->len) == NULL ||
+		    !(contains_ci(type->p, type->len, "video/") ||
+		    contains_ci(type->p, type->len, "audio/") ||
+		    contains_ci(type->p, type->len, "shockwave"))))
+			abort();	/* a type that is not listed media exempted */
+	}
 	free(copy);
 }
 
@@ -112,10 +147,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static bool ready;
 	const char *p = (const char *)data, *end = p + size;
 
+	static unsigned runs;
+
 	if (!ready) {
 		setup();
 		ready = true;
 	}
+	if (++runs % 4096 == 0 && truncate(log_path, 0) == -1)
+		abort();
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);

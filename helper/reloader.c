@@ -1,0 +1,166 @@
+/* reloader: list loads and frees off the request path (see reloader.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "reloader.h"
+#include "xalloc.h"
+
+struct reloader {
+	int			 pipe[2];	/* the loader writes one byte when done */
+	pthread_t		 thread;
+	bool			 busy;		/* a thread was started and not joined */
+	char			*path;
+	const struct allowlist	*current;
+	struct reload_result	 res;		/* written by the thread, read after the join */
+};
+
+struct reloader *
+reloader_new(void)
+{
+	struct reloader *r = xcalloc(1, sizeof *r);
+
+	if (pipe2(r->pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("pipe");
+	return r;
+}
+
+static bool
+same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void *
+load(void *arg)
+{
+	struct reloader *r = arg;
+	struct reload_result *res = &r->res;
+	struct stat before, after;
+	bool stable;
+	size_t len = 0;
+	FILE *errs;
+	char done = 1;
+	ssize_t n;
+
+	if ((errs = open_memstream(&res->errors, &len)) == NULL)
+		fatal("open_memstream");
+	stable = stat(r->path, &before) == 0;
+	res->list = allowlist_load_file(r->path, errs, &res->nerrors);
+	if (res->list != NULL && stable)
+		stable = stat(r->path, &after) == 0 && same_stat(&before, &after);
+	if (res->list != NULL && !stable) {
+		fprintf(errs, "%s: changed while it was read (still being written?); not loaded\n",
+		    r->path);
+		res->nerrors = 1;
+		allowlist_free(res->list);
+		res->list = NULL;
+	}
+	if (res->list != NULL && r->current != NULL) {
+		res->added = allowlist_missing(res->list, r->current);
+		res->removed = allowlist_missing(r->current, res->list);
+	}
+	fclose(errs);
+	if (len == 0) {
+		free(res->errors);
+		res->errors = NULL;
+	}
+	do
+		n = write(r->pipe[1], &done, 1);
+	while (n == -1 && errno == EINTR);
+	return NULL;
+}
+
+int
+reloader_fd(const struct reloader *r)
+{
+	return r->pipe[0];
+}
+
+bool
+reloader_busy(const struct reloader *r)
+{
+	return r->busy;
+}
+
+int
+reloader_start(struct reloader *r, const char *path, const struct allowlist *current)
+{
+	int rc;
+
+	if (r->busy)
+		return -1;
+	free(r->path);
+	r->path = xstrdup(path);
+	r->current = current;
+	memset(&r->res, 0, sizeof r->res);
+	/* Signals stay blocked in the new thread (it inherits the mask): main takes them all. */
+	if ((rc = pthread_create(&r->thread, NULL, load, r)) != 0) {
+		errno = rc;
+		fatal("pthread_create");
+	}
+	r->busy = true;
+	return 0;
+}
+
+bool
+reloader_take(struct reloader *r, struct reload_result *res)
+{
+	char buf[16];
+
+	if (!r->busy || read(r->pipe[0], buf, sizeof buf) <= 0)
+		return false;
+	pthread_join(r->thread, NULL);
+	r->busy = false;
+	*res = r->res;
+	memset(&r->res, 0, sizeof r->res);
+	return true;
+}
+
+void
+reloader_free(struct reloader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->busy) {
+		pthread_join(r->thread, NULL);
+		allowlist_free(r->res.list);
+		free(r->res.errors);
+	}
+	close(r->pipe[0]);
+	close(r->pipe[1]);
+	free(r->path);
+	free(r);
+}
+
+static void *
+dispose(void *arg)
+{
+	allowlist_free(arg);
+	return NULL;
+}
+
+void
+reloader_dispose(struct allowlist *al)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	if (al == NULL)
+		return;
+	if (pthread_attr_init(&attr) != 0 ||
+	    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) != 0 ||
+	    pthread_create(&t, &attr, dispose, al) != 0)
+		allowlist_free(al);	/* no thread: free it here, slower but correct */
+	pthread_attr_destroy(&attr);
+}

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""hardening.py: the helper binary, tried as an attacker and an unlucky admin would. It must
+never fail open and never stop answering:
+ - a bad command line (unknown option, stray argument, bad -f) fails closed and stays closed
+   after SIGHUP and after the file changes: no list is ever loaded for it
+ - a list path that is (or becomes) a FIFO or a device is refused at once, fail closed or the
+   old list kept; SIGTERM and EOF still work; --check says why and exits 1
+ - a decision log that is a FIFO (with or without a reader) or a device is not used, and
+   never blocks start-up or answers
+ - log faults cost log lines only: the file size limit (no SIGXFSZ death), a short write (the
+   next record starts on a line of its own), a log deleted while open (opened anew)
+ - a list written in place slowly is never loaded half-way; one renamed into place loads
+ - an empty list, or one that only lists ports and types, never replaces the list in force
+ - a large reload does not stop answers: requests are answered from the old list meanwhile
+Every wait is bounded; every helper started is ended.
+"""
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from checks import check, summary
+
+HELPER = os.environ["HELPER"]
+KP = "mp001se.kpoint.com 443 - -"
+OK_KP = "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+TMP = tempfile.mkdtemp(prefix="kpoint-hardening.")
+procs = []
+
+
+class Helper:
+    """The helper on pipes, one request at a time, every read bounded."""
+
+    def __init__(self, args, preexec=None, log_stderr=None):
+        self.err = open(log_stderr or os.path.join(TMP, "stderr.%d" % len(procs)), "w+")
+        self.p = subprocess.Popen([HELPER] + args, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=self.err,
+                                  preexec_fn=preexec, bufsize=0)
+        procs.append(self.p)
+        self.n = 0
+
+    def ask(self, request, timeout=5.0):
+        """Send one request with a channel-ID; return the answer without it, or None."""
+        self.n += 1
+        try:
+            self.p.stdin.write(("%d %s\n" % (self.n, request)).encode())
+        except BrokenPipeError:
+            return None		# the helper has died
+        line = [None]
+
+        def read():
+            line[0] = self.p.stdout.readline().decode()
+        t = threading.Thread(target=read, daemon=True)
+        t.start()
+        t.join(timeout)
+        if line[0] is None or not line[0]:
+            return None
+        ident, _, rest = line[0].rstrip("\n").partition(" ")
+        return rest if ident == str(self.n) else "WRONG ID: " + line[0]
+
+    def ask_until(self, request, want, seconds):
+        """Ask every 0.2 s until the answer is want (files are looked at on traffic)."""
+        end = time.monotonic() + seconds
+        got = None
+        while time.monotonic() < end:
+            got = self.ask(request)
+            if got == want:
+                return got
+            time.sleep(0.2)
+        return got
+
+    def stderr(self):
+        self.err.flush()
+        self.err.seek(0)
+        return self.err.read()
+
+    def end(self, timeout=5.0):
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            return "hung"
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def good_list(path, extra=""):
+    write(path, "host mp001se.kpoint.com\nport 443\n" + extra)
+
+
+def bad_command_lines():
+    path = os.path.join(TMP, "cmdline.conf")
+    good_list(path)
+    for args in (["-c", path, "--bogus"], ["-c", path, "stray"], ["-c", path, "-f", "host,bogus"],
+                 ["-c", path, "-f", ""], ["-c", path, "-f", "host,host"],
+                 ["-c", path, "-f", "port,host"]):
+        h = Helper(args)
+        first = h.ask(KP)
+        check("%s: fail closed" % args[2:], first is not None and
+              first.startswith("ERR log=kpoint-failclosed"), first)
+        h.p.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+        after = h.ask(KP)
+        check("%s: still fail closed after SIGHUP (no built-in list)" % args[2:],
+              after is not None and after.startswith("ERR log=kpoint-failclosed"), after)
+        os.utime(path, (time.time() + 5, time.time() + 5))
+        time.sleep(1.1)
+        after = h.ask(KP)
+        check("%s: still fail closed after the file changed" % args[2:],
+              after is not None and after.startswith("ERR log=kpoint-failclosed"), after)
+        check("%s: says it does not reload" % args[2:], "not reloading (SIGHUP)" in h.stderr())
+        check("%s: exits 0 at EOF" % args[2:], h.end() == 0)
+
+
+def fifos_and_devices():
+    fifo = os.path.join(TMP, "list.fifo")
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero", "/dev/null", TMP):
+        r = subprocess.run([HELPER, "--check", "-c", path], capture_output=True, text=True,
+                           timeout=10)
+        check("--check %s: refused, exit 1" % path, r.returncode == 1, r.stderr)
+        check("--check %s: says why" % path, "not a regular file" in r.stderr, r.stderr)
+        h = Helper(["-c", path])
+        got = h.ask(KP)
+        check("serving with %s: answers at once, fail closed" % path,
+              got is not None and got.startswith("ERR log=kpoint-failclosed") and
+              "not a regular file" in got, got)
+        h.p.send_signal(signal.SIGTERM)
+        check("serving with %s: SIGTERM ends it" % path, h.end() == 0)
+
+    # A good list that becomes a FIFO: the old list stays, answers go on.
+    path = os.path.join(TMP, "becomes.conf")
+    good_list(path)
+    h = Helper(["-c", path])
+    check("a list that becomes a FIFO: first answer", h.ask(KP) == OK_KP)
+    os.unlink(path)
+    os.mkfifo(path)
+    time.sleep(1.1)
+    for _ in range(3):
+        got = h.ask(KP)
+        time.sleep(0.4)
+    check("a list that becomes a FIFO: old list kept, still answering", got == OK_KP, got)
+    h.p.send_signal(signal.SIGHUP)
+    check("...and after SIGHUP", h.ask(KP) == OK_KP)
+    check("...the reload failure says why", "not a regular file" in h.stderr())
+    check("...exits at EOF", h.end() == 0)
+
+    # Decision logs that are not regular files.
+    logfifo = os.path.join(TMP, "log.fifo")
+    os.mkfifo(logfifo)
+    deny = "mp001se.kpoint.com 8080 - -"
+    for what, path in (("a FIFO with no reader", logfifo), ("/dev/full", "/dev/full")):
+        h = Helper(["-l", path])
+        got = h.ask(deny, timeout=3)
+        check("-l %s: start-up and answers not blocked" % what,
+              got is not None and got.startswith("ERR kpoint=0 log=kpoint-deny:port"), got)
+        check("-l %s: says it runs without the log" % what, "decision log" in h.stderr())
+        check("-l %s: exits at EOF" % what, h.end() == 0)
+    # A FIFO with a reader that never reads: refused too, so it can never stall answers.
+    rfd = os.open(logfifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        h = Helper(["-l", logfifo])
+        answers = [h.ask(deny, timeout=3) for _ in range(200)]
+        check("-l a FIFO with a stalled reader: 200 denials answered",
+              all(a is not None and a.startswith("ERR kpoint=0") for a in answers))
+        check("-l a FIFO with a stalled reader: exits at EOF", h.end() == 0)
+    finally:
+        os.close(rfd)
+
+
+def log_faults():
+    deny = "mp001se.kpoint.com 8080 - -"
+    # The file size limit: without SIGXFSZ ignored, the first write past it kills the helper.
+    log = os.path.join(TMP, "fsize.log")
+    write(log, "x" * 3000 + "\n")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3500, 3500))
+    h = Helper(["-l", log], preexec=limit)
+    answers = [h.ask(deny) for _ in range(20)]
+    check("file size limit: every request still answered",
+          all(a is not None and a.startswith("ERR kpoint=0") for a in answers), answers[-1])
+    h.p.send_signal(signal.SIGUSR1)
+    time.sleep(0.3)
+    check("file size limit: the lost lines are counted",
+          "log_lost=" in h.stderr() and "log_lost=0 " not in h.stderr(), h.stderr()[-300:])
+    check("file size limit: exits 0 (no SIGXFSZ)", h.end() == 0)
+    with open(log, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")[1:-1]
+    check("file size limit: a short write never glues two records",
+          all(line.count(b" deny ") <= 1 for line in lines), data[-400:])
+    # After the limit is lifted the next record starts on a line of its own.
+    h = Helper(["-l", log])
+    check("after a short write: answered", h.ask(deny).startswith("ERR kpoint=0"))
+    h.end()
+    with open(log, "rb") as f:
+        last = f.read().split(b"\n")[-2]
+    check("after a short write: the next record is one whole line",
+          last[:2] == b"20" and last.count(b" deny ") == 1, last)
+
+    # A log deleted while open: the next lines go to a new file at the same path.
+    log = os.path.join(TMP, "deleted.log")
+    h = Helper(["-l", log])
+    h.ask(deny)
+    os.unlink(log)
+    time.sleep(1.1)
+    h.ask(deny)
+    h.ask(deny)
+    check("a deleted log is opened anew", os.path.exists(log))
+    if os.path.exists(log):
+        with open(log) as f:
+            got = f.read()
+        check("...with the later records, whole lines", got.count(" deny reason=port") == 2 and
+              got.endswith("\n"), got)
+    check("...exits at EOF", h.end() == 0)
+
+
+def half_written():
+    path = os.path.join(TMP, "slow.conf")
+    good_list(path)
+    h = Helper(["-c", path])
+    check("slow writer: the first list", h.ask(KP) == OK_KP)
+    # Truncate, then write a long list slowly in place; mid-way the file holds a cut line
+    # ("port 52", "domain .kpoint.co") that must never take effect.
+    full = ("domain .kpoint.com\n" + "".join("host h%d.example\n" % i for i in range(20)) +
+            "port 5222 443\n")
+    f = open(path, "w")
+    seen = set()
+    try:
+        for i in range(0, len(full), 40):
+            f.write(full[i:i + 40])
+            f.flush()
+            seen.add(h.ask(KP))
+            seen.add(h.ask("portal.kpoint.co 443 - -"))
+            time.sleep(0.25)
+    finally:
+        f.close()
+    check("slow writer: nothing from a half-written file took effect",
+          seen <= {OK_KP, "ERR"}, seen)
+    got = h.ask_until("portal.kpoint.com 5222 - -",
+                      "OK kpoint=1 log=kpoint-allow:.kpoint.com", 8)
+    check("slow writer: the whole file loads once it has settled",
+          got == "OK kpoint=1 log=kpoint-allow:.kpoint.com", got)
+    # Write and rename: loads without waiting to settle.
+    write(path + ".new", "host mp001se.kpoint.com\nport 1935\n")
+    os.rename(path + ".new", path)
+    t0 = time.monotonic()
+    got = h.ask_until(KP, "ERR kpoint=0 log=kpoint-deny:port message=\"kPoint traffic to port "
+                      "443 is not allowed\"", 5)
+    check("write and rename: loaded within about a second",
+          got.startswith("ERR kpoint=0") and time.monotonic() - t0 < 2.5, got)
+    check("slow writer: exits at EOF", h.end() == 0)
+
+
+def empty_lists():
+    path = os.path.join(TMP, "empty.conf")
+    good_list(path)
+    h = Helper(["-c", path])
+    check("empty list: first answer", h.ask(KP) == OK_KP)
+    for text in ("", "# only a comment\n", "port 443\ntype video/mp4\n", "net 0.0.0.0/0\n",
+                 "regex .\n"):
+        write(path + ".new", text)
+        os.rename(path + ".new", path)
+        time.sleep(1.1)
+        got = h.ask(KP)
+        got = h.ask(KP) if got == OK_KP else got
+        check("list %r: the list in force stays" % text, got == OK_KP, got)
+        r = subprocess.run([HELPER, "--check", "-c", path], capture_output=True, text=True,
+                           timeout=10)
+        check("--check %r: exit 1" % text, r.returncode == 1, r.stdout + r.stderr)
+    check("empty list: reload failures logged", h.stderr().count("failed with") >= 4,
+          h.stderr()[-500:])
+    check("empty list: exits at EOF", h.end() == 0)
+    h = Helper(["-c", "/dev/null"])
+    got = h.ask(KP)
+    check("started with /dev/null: fail closed", got is not None and
+          got.startswith("ERR log=kpoint-failclosed"), got)
+    h.end()
+
+
+def reload_keeps_answering():
+    """A list of 300000 hosts loads for a while: answers must keep coming meanwhile."""
+    path = os.path.join(TMP, "big.conf")
+    with open(path, "w") as f:
+        f.write("port 443\n")
+        for i in range(0, 300000, 10):
+            f.write("host " + " ".join("h%d.big.example" % j for j in range(i, i + 10)) + "\n")
+    h = Helper(["-c", path])
+    check("big list: loaded", h.ask("h7.big.example 443 - -", timeout=30) ==
+          "OK kpoint=1 log=kpoint-allow:h7.big.example")
+    with open(path, "a") as f:
+        f.write("host mp001se.kpoint.com\n")
+    os.rename(path, path + ".tmp")
+    os.rename(path + ".tmp", path)		# a new inode? no: same file; make it one
+    data = open(path).read()
+    write(path + ".new", data)
+    os.rename(path + ".new", path)
+    time.sleep(1.05)
+    longest = 0.0
+    answers = 0
+    end = time.monotonic() + 20
+    switched = False
+    while time.monotonic() < end and not switched:
+        t0 = time.monotonic()
+        got = h.ask(KP, timeout=10)
+        longest = max(longest, time.monotonic() - t0)
+        answers += 1
+        switched = got == OK_KP
+        if got not in (OK_KP, "ERR"):
+            check("big reload: only whole-list answers", False, got)
+            break
+    check("big reload: the new list took over", switched)
+    check("big reload: answered from the old list meanwhile (%d answers)" % answers,
+          answers > 3)
+    print("  big reload: longest single answer %.1f ms over %d answers" %
+          (longest * 1000, answers))
+    check("big reload: exits at EOF", h.end() == 0)
+
+
+def main():
+    try:
+        bad_command_lines()
+        fifos_and_devices()
+        log_faults()
+        half_written()
+        empty_lists()
+        reload_keeps_answering()
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        subprocess.run(["rm", "-rf", TMP])
+    return summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
