@@ -165,6 +165,43 @@ START_TEST(ipv6_hosts)
 }
 END_TEST
 
+/*
+ * The longest content type the list accepts (127 characters) is matched whole; one character
+ * more is "(too long)", never cut down to a listed type.
+ */
+START_TEST(longest_type)
+{
+	char list[256], line[512], type[160];
+	struct allowlist *t;
+	FILE *in;
+	struct request req;
+	struct decision d;
+	const char *errstr = NULL;
+	int len;
+
+	memset(type, 'x', sizeof type);
+	memcpy(type, "video/", 6);
+	type[127] = '\0';
+	snprintf(list, sizeof list, "host a.example\ntype %s\n", type);
+	ck_assert_ptr_nonnull(in = fmemopen(list, strlen(list), "r"));
+	t = allowlist_read(in, "t", stderr, NULL);
+	fclose(in);
+	ck_assert_ptr_nonnull(t);
+	len = snprintf(line, sizeof line, "a.example - - %s", type);
+	ck_assert_int_eq(request_parse(line, (size_t)len, &spec, &req, &errstr), 0);
+	ck_assert_int_eq(policy_decide(t, &req, &d, &errstr), 0);
+	ck_assert_str_eq(verdict_name(d.verdict), "allow");
+	type[127] = 'x';
+	type[128] = '\0';
+	len = snprintf(line, sizeof line, "a.example - - %s", type);
+	ck_assert_int_eq(request_parse(line, (size_t)len, &spec, &req, &errstr), 0);
+	ck_assert_int_eq(policy_decide(t, &req, &d, &errstr), 0);
+	ck_assert_str_eq(verdict_name(d.verdict), "type");
+	ck_assert_str_eq(d.type, "(too long)");
+	allowlist_free(t);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -175,6 +212,7 @@ suite(void)
 	tcase_add_loop_test(tc, table, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_loop_test(tc, bad_values, 0, sizeof unreadable / sizeof unreadable[0]);
 	tcase_add_loop_test(tc, ipv6_hosts, 0, sizeof v6hosts / sizeof v6hosts[0]);
+	tcase_add_test(tc, longest_type);
 	suite_add_tcase(s, tc);
 	return s;
 }

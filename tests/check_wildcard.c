@@ -265,6 +265,41 @@ START_TEST(same_meaning_in_any_order)
 }
 END_TEST
 
+/* A glob must match the whole host: its end is anchored too, also without an index key. */
+START_TEST(glob_anchored_at_end)
+{
+	struct wildcard *w = wildcard_new();
+	const char *errstr, *pat;
+	char err[256];
+
+	ck_assert_int_eq(wildcard_add_glob(w, "*kpoint", &errstr), 0);	/* no key: always runs */
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(wmatch(w, "mykpoint", &pat), 1);
+	ck_assert_int_eq(wmatch(w, "mykpoint.evil.example", &pat), 0);
+	ck_assert_int_eq(wmatch(w, "kpointx", &pat), 0);
+	wildcard_free(w);
+}
+END_TEST
+
+/* A host that ends in two keys tries the globs of both, the longer key first. */
+START_TEST(two_keys_both_tried)
+{
+	struct wildcard *w = wildcard_new();
+	const char *errstr, *pat = NULL;
+	char err[256];
+
+	ck_assert_int_eq(wildcard_add_glob(w, "a*.x.example", &errstr), 0);	/* key x.example */
+	ck_assert_int_eq(wildcard_add_glob(w, "b*.example", &errstr), 0);	/* key example */
+	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(wmatch(w, "bz.x.example", &pat), 1);
+	ck_assert_str_eq(pat, "b*.example");
+	ck_assert_int_eq(wmatch(w, "az.x.example", &pat), 1);
+	ck_assert_str_eq(pat, "a*.x.example");
+	ck_assert_int_eq(wmatch(w, "cz.x.example", &pat), 0);
+	wildcard_free(w);
+}
+END_TEST
+
 /* A regex that matches any host would make all traffic kPoint: refused with a hint. */
 START_TEST(match_everything_refused)
 {
@@ -302,6 +337,8 @@ suite(void)
 	tcase_add_test(tc, match_limit_fails_closed);
 	tcase_add_loop_test(tc, same_meaning_in_any_order, 0, 3);
 	tcase_add_test(tc, match_everything_refused);
+	tcase_add_test(tc, glob_anchored_at_end);
+	tcase_add_test(tc, two_keys_both_tried);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -87,6 +87,8 @@ check "squid: subdomains-only entry as a regex" \
     "$(grep -c 'dstdom_regex -i \\.star\\.example\$' "$TMP/out.squid")" 1
 check "squid: glob as an anchored regex" \
     "$(grep -c 'dstdom_regex -i ^mp\.\*se\\.glob\\.example\$' "$TMP/out.squid")" 1
+check "squid: type regexes anchored after the type (no video/mp4x)" \
+    "$("$HELPER" --emit squid | grep -c '^acl kpoint_media rep_mime_type -i ^video/mp4(\$|;| )$')" 1
 check "squid: regex specials in types escaped" \
     "$(grep -c 'rep_mime_type -i ^image/svg\\+xml' "$TMP/out.squid")" 1
 

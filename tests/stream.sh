@@ -181,6 +181,24 @@ check "decision log: type line" "$(sed -n 2p "$TMP/decisions.log" | cut -d' ' -f
     "deny reason=type host=a.kpoint.com port=443 ip=- type=text/html%253Bq method=- path=- match=.kpoint.com data=-"
 sed -n 1p "$TMP/decisions.log" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z '
 check "decision log: ISO 8601 UTC time" "$?" 0
+# The log is appended to (O_APPEND): what was there stays; a space in a value is escaped.
+printf 'an older line\n' > "$TMP/kept.log"
+printf 'a.kpoint.com 443 - text/html;%%20charset=x\n' | "$HELPER" -l "$TMP/kept.log" > /dev/null
+check "decision log: the lines already there are kept" "$(sed -n 1p "$TMP/kept.log")" "an older line"
+check "decision log: a space in a value is escaped" \
+    "$(sed -n 2p "$TMP/kept.log" | grep -o 'type=[^ ]*')" "type=text/html;%20charset=x"
+check "decision log: one record, one line" "$(wc -l < "$TMP/kept.log")" 2
+
+# A list entry with raw control bytes (a regex may hold them) is quoted in answers without
+# them: every answer stays one line.
+printf 'regex ^a\001?b\\.ctl\\.example$ ^c\033?\\[?d\\.ctl\\.example$\nport 443\n' > "$TMP/ctl.conf"
+printf 'ab.ctl.example 443 - -\ncd.ctl.example 443 - -\nab.ctl.example 80 - -\n' |
+    "$HELPER" -c "$TMP/ctl.conf" 2> /dev/null > "$TMP/ctl.out"
+check "control bytes in an entry: one answer line per request" "$(wc -l < "$TMP/ctl.out")" 3
+check "control bytes in an entry: none of them in the answers" \
+    "$(LC_ALL=C tr -d '\n' < "$TMP/ctl.out" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
+check "control bytes in an entry: the entry still matches" "$(grep -c '^OK kpoint=1' "$TMP/ctl.out")" 2
+
 check "an unwritable log costs log lines, not answers" \
     "$(printf 'mp001se.kpoint.com 8080 - -\n' | "$HELPER" -l /nonexistent/dir/x.log 2>/dev/null)" \
     'ERR kpoint=0 log=kpoint-deny:port message="kPoint traffic to port 8080 is not allowed"'
