@@ -11,6 +11,8 @@
 #     squid), (c) the helper with caching (the snippet's settings), (d) the helper with ttl=0,
 #     (e) a no-op helper with ttl=0: requests per second, Squid's and the helper's CPU
 #  5. reloads of a 1M-entry list while answering one request at a time: the longest answer
+#  6. HTTPS through squid-openssl: kPoint spliced by the SslBump snippet, by a native acl,
+#     another site bumped, a plain CONNECT tunnel (bench/tls.sh)
 # CPU times come from bench/cputime.py (wait4), not from the shell's 1 ms `time`.
 # Needs: tests/setup.sh (it builds, and installs squid, python3 and wrk). Run as root (Squid).
 #     bash bench/run.sh            # everything, about 5 minutes
@@ -19,7 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
-: "${BENCH_PARTS:=1 2 3 4 5}"
+: "${BENCH_PARTS:=1 2 3 4 5 6}"
 [ -x "$HELPER" ] || { echo "bench: run tests/setup.sh first" >&2; exit 1; }
 make -C build -s bench/ceiling bench/lookup bench/origin || exit 1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-bench.XXXXXX")
@@ -100,5 +102,10 @@ case " $BENCH_PARTS " in *" 5 "*)
 	printf '   longest answer, 2 s without a reload:    %8s ms\n' "$base"
 	printf '   longest answer during 3 reloads:         %8s ms (p99 %s ms, %s answers; target < 50)\n' \
 	    "$worst" "$p99" "$n"
+	;;
+esac
+
+case " $BENCH_PARTS " in *" 6 "*)
+	bash bench/tls.sh
 	;;
 esac

@@ -3,7 +3,7 @@
 types (MP4, FLV, MP3, SWF, HTML) and one large MP4 on loopback addresses only, one thread per
 listener, plain HTTP or TLS.
 
-usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] ADDR:PORT[:tls]...
+usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] [--huge-mb N] ADDR:PORT[:tls]...
   (stops by itself after SECONDS). --log writes one line per request, the origin's own record
   of who reached it: "LOCAL_ADDR:PORT tls|plain HOST PATH".
 """
@@ -78,6 +78,8 @@ def main():
             tls.load_cert_chain(val)
         elif opt == "--log":
             LOG = open(val, "a", encoding="ascii")
+        elif opt == "--huge-mb":	# the benchmark's large media file, "huge.mp4"
+            FILES["huge.mp4"] = ("video/mp4", bytes(int(val) << 20))
         else:
             sys.exit("origin.py: unknown option " + opt)
     servers = []
