@@ -39,7 +39,7 @@ done <<< "$DEMO"
 sleep 0.5	# let Squid and c-icap write their logs
 
 printf '\next_kpoint_acl demo: Squid %s on 127.0.0.1:%s, c-icap echo as the scanner, built-in kPoint list\n\n' \
-    "$(squid -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')" "$LAB_SQUID_PORT"
+    "$("$SQUID" -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')" "$LAB_SQUID_PORT"
 printf '%-46s %-15s %-15s %s\n' "request" "squid" "scanner saw" "helper verdict (access.log %ea)"
 good=0 bad=0
 while read -r kind target want_status want_scan; do

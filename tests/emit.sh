@@ -8,7 +8,7 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 trap cleanup_tmp EXIT
 
-for tool in nft iptables-restore ip6tables-restore squid; do
+for tool in nft iptables-restore ip6tables-restore "$SQUID"; do
 	command -v "$tool" > /dev/null || fail "$tool is not installed (tests/setup.sh installs it)"
 done
 
@@ -24,7 +24,7 @@ squid_parse() {	# FILE: a minimal squid.conf using the emitted acls, parsed by S
 	http_reply_access allow kpoint kpoint_media
 	http_access deny all
 	CONF
-	squid -k parse -f "$TMP/squid.conf" > "$TMP/parse.out" 2>&1 &&
+	"$SQUID" -k parse -f "$TMP/squid.conf" > "$TMP/parse.out" 2>&1 &&
 	    ! grep -qE 'ERROR|FATAL|WARNING|is a subdomain' "$TMP/parse.out"
 }
 
@@ -40,7 +40,7 @@ sslbump_parse() {
 	ssl_bump bump all
 	http_access deny all
 	CONF
-	squid -k parse -f "$TMP/squid-tls.conf" > "$TMP/parse-tls.out" 2>&1 &&
+	"$SQUID" -k parse -f "$TMP/squid-tls.conf" > "$TMP/parse-tls.out" 2>&1 &&
 	    ! grep -qE 'ERROR|FATAL|WARNING|is a subdomain' "$TMP/parse-tls.out"
 }
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=emit-test -keyout "$TMP/bump.pem" \

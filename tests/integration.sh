@@ -129,7 +129,7 @@ check "Squid connects the helper over TCP" "$(stdin_kind "${first_helper%%,*}")"
 # Reconfigure and rotate: helpers get EOF, exit 0, new ones serve.
 for action in reconfigure rotate; do
 	before=$(helper_pids)
-	squid -k "$action" -f "$LAB/squid.conf"
+	"$SQUID" -n "$LAB_SERVICE" -k "$action" -f "$LAB/squid.conf"
 	sleep 2
 	check "after $action: kPoint media still served" \
 	    "$(lab_get "http://mp001se.kpoint.com:$O/after-$action/test.mp4")" "200 video/mp4"

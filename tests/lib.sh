@@ -5,6 +5,8 @@ set -u
 : "${HELPER:?HELPER must name the built ext_kpoint_acl}"
 : "${TOP_SRCDIR:?TOP_SRCDIR must name the source tree}"
 DATA="$TOP_SRCDIR/tests/data"
+# The Squid the Squid-facing tests run (tests/lab/lab.sh says more): the one on PATH unless named.
+: "${SQUID:=$(command -v squid || echo /usr/sbin/squid)}"
 T_PASSED=0
 T_FAILED=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-test.XXXXXX")

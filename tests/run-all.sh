@@ -6,6 +6,8 @@
 #  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
 #  5. make distcheck: the release tarball builds out of tree and passes the suite
 #  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/package.sh)
+#  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept) and the demo's
+#     checks again, against Squid 6.13 (tests/squid6.sh builds it once), reported apart
 # Prints each test's own summary and closes with "N passed, N failed" over all suites.
 # Tests that need root or a missing tool skip (exit 77); under CI (CI=true) a skip fails the
 # suite, since CI's machine is set up to run everything.
@@ -90,6 +92,32 @@ if make -C build -j"$jobs" distcheck > build/distcheck.out 2>&1; then
 else
 	failed=$((failed + 1))
 	tail -n 40 build/distcheck.out
+fi
+
+echo "== Squid-facing tests against Squid 6.13 (tests/squid6.sh)"
+SQUID_TESTS="tests/emit.sh tests/integration.sh tests/sslbump.sh tests/sslbump-intercept.sh"
+if squid6=$(bash tests/squid6.sh 2> build/squid6.err); then
+	echo "  $("$squid6" -v | head -n 1)"
+	s6_ok=yes
+	SQUID=$squid6 make -C build check TESTS="$SQUID_TESTS" > build/check-squid6.out 2>&1 ||
+	    s6_ok=no
+	for t in $SQUID_TESTS; do
+		log=build/${t%.sh}.log
+		printf '  %-28s %s\n' "${log##*/}" "$(tail -n 1 "$log")"
+	done
+	SQUID=$squid6 bash tests/demo.sh > build/demo-squid6.out 2>&1 || s6_ok=no
+	printf '  %-28s %s\n' demo.sh "$(tail -n 1 build/demo-squid6.out)"
+	if [ "$s6_ok" = yes ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		grep -hE '^(FAIL|  got|  want)' build/tests/*.log build/demo-squid6.out | head -n 40
+	fi
+elif [ "${CI:-}" = true ]; then
+	echo "  no Squid 6.13: $(tail -n 3 build/squid6.err)"
+	failed=$((failed + 1))
+else
+	echo "  skipped, no Squid 6.13: $(tail -n 1 build/squid6.err)"
 fi
 
 echo "== Debian package (tests/package.sh)"

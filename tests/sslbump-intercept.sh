@@ -15,7 +15,8 @@
 
 if [ "${1:-}" != inside ]; then
 	if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null || ! command -v iptables > /dev/null ||
-	    ! [ -x /usr/lib/squid/security_file_certgen ]; then
+	    ! { [ -x "$(dirname "$SQUID")/../libexec/security_file_certgen" ] ||
+	    [ -x /usr/lib/squid/security_file_certgen ]; }; then
 		echo "SKIP: needs root, ip, iptables and squid-openssl (tests/setup.sh installs them)"
 		exit 77
 	fi

@@ -15,7 +15,7 @@
 . "$TOP_SRCDIR/tests/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
-if ! [ -x /usr/lib/squid/security_file_certgen ] || [ "$(id -u)" != 0 ]; then
+if ! [ -x "$SQUID_CERTGEN" ] || [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root and squid-openssl (tests/setup.sh installs it)"
 	exit 77
 fi

@@ -4,6 +4,14 @@
 # directory; lab_stop stops them all. Needs squid, c-icap, curl and python3 (tests/setup.sh
 # installs them) and root, since Squid switches to the proxy user for its helpers.
 #
+# SQUID names the Squid binary (default: the squid on PATH, Debian's); the certificate generator
+# is the one beside it (../libexec/security_file_certgen, as a source build installs it) or
+# Debian's /usr/lib/squid/security_file_certgen. Each lab runs Squid under a service name of its
+# own (-n): Squid 6 names its shared memory after it, so two labs must never share one.
+: "${SQUID:=$(command -v squid || echo /usr/sbin/squid)}"
+SQUID_CERTGEN=$(dirname "$SQUID")/../libexec/security_file_certgen
+[ -x "$SQUID_CERTGEN" ] || SQUID_CERTGEN=/usr/lib/squid/security_file_certgen
+
 # Variables the caller sets before lab_start: HELPER (the binary), TOP_SRCDIR,
 # LAB_HELPER_ARGS (extra helper options; default none), LAB_ORIGIN_PORT (default: a free one),
 # LAB_SECONDS (how long the origin may live; default 300), LAB_LIST_EXTRA (if set: the helper
@@ -44,9 +52,10 @@ lab_wait_port() {
 
 lab_start() {
 	local tool
-	for tool in squid c-icap curl python3; do
+	for tool in "$SQUID" c-icap curl python3; do
 		command -v "$tool" > /dev/null || lab_die "$tool is not installed (run tests/setup.sh)"
 	done
+	LAB_SERVICE=kplab$$x$RANDOM
 	[ "$(id -u)" = 0 ] || lab_die "must run as root (Squid starts its helpers as user proxy)"
 	LAB=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-lab.XXXXXX")
 	[ -n "${LAB_KPOINT:-}" ] || lab_pick_net	# a caller may pick it first, to name it
@@ -119,9 +128,9 @@ lab_start() {
 	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chmod 644 "$LAB"/*.conf "$LAB/hosts"
-	squid -k parse -f "$LAB/squid.conf" > "$LAB/parse.log" 2>&1 ||
+	"$SQUID" -n "$LAB_SERVICE" -k parse -f "$LAB/squid.conf" > "$LAB/parse.log" 2>&1 ||
 	    lab_die "squid -k parse failed: $(grep -E 'ERROR|FATAL' "$LAB/parse.log")"
-	squid -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
+	"$SQUID" -n "$LAB_SERVICE" -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
 	LAB_SQUID_PID=$!
 	if ! lab_wait_port "$LAB_SQUID_PORT"; then
 		# LAB_SQUID_MAY_DIE=1: the caller expects Squid may refuse to run (a broken helper)
@@ -135,7 +144,7 @@ lab_start() {
 lab_tls_files() {
 	local names ssl="openssl req -x509 -newkey rsa:2048 -nodes -days 2 -sha256"
 	command -v openssl > /dev/null || lab_die "openssl is not installed (run tests/setup.sh)"
-	[ -x /usr/lib/squid/security_file_certgen ] ||
+	[ -x "$SQUID_CERTGEN" ] ||
 	    lab_die "no security_file_certgen: SslBump needs squid-openssl (run tests/setup.sh)"
 	$ssl -keyout "$LAB/origin-ca.key" -out "$LAB/origin-ca.crt" -subj "/CN=kpoint-lab origin CA" \
 	    -addext basicConstraints=critical,CA:TRUE > /dev/null 2>&1 || lab_die "openssl: origin CA"
@@ -152,7 +161,7 @@ lab_tls_files() {
 	    -CAcreateserial -days 2 -sha256 -extfile "$LAB/origin.ext" -out "$LAB/origin.crt" \
 	    > /dev/null 2>&1 || lab_die "openssl: origin certificate"
 	cat "$LAB/origin.crt" "$LAB/origin.key" > "$LAB/origin.pem"
-	/usr/lib/squid/security_file_certgen -c -s "$LAB/ssl_db" -M 4MB > /dev/null ||
+	"$SQUID_CERTGEN" -c -s "$LAB/ssl_db" -M 4MB > /dev/null ||
 	    lab_die "security_file_certgen could not create its database"
 	chown -R proxy "$LAB/ssl_db"
 	chmod 644 "$LAB/bump-ca.pem" "$LAB/origin-ca.crt"
@@ -168,7 +177,8 @@ lab_tls_squid() {
 	    lab_die "--emit sslbump failed"
 	sed "s|/etc/squid/kpoint-sslbump-acls.conf|$LAB/kpoint-sslbump-acls.conf|" \
 	    "$TOP_SRCDIR/conf-snippets/squid-kpoint-sslbump.conf" > "$LAB/squid-kpoint-sslbump.conf"
-	sed -e "s|@DIR@|$LAB|g" "$TOP_SRCDIR/tests/lab/sslbump.conf.in" > "$LAB/sslbump.conf"
+	sed -e "s|@DIR@|$LAB|g" -e "s|@CERTGEN@|$SQUID_CERTGEN|" \
+	    "$TOP_SRCDIR/tests/lab/sslbump.conf.in" > "$LAB/sslbump.conf"
 	if [ "${LAB_INTERCEPT:-0}" = 1 ]; then
 		LAB_INTERCEPT_PORT=$(lab_free_port)
 		printf 'https_port 127.0.0.1:%s intercept ssl-bump tls-cert=%s/bump-ca.pem generate-host-certificates=on dynamic_cert_mem_cache_size=4MB name=kpoint_intercept\n' \
@@ -196,7 +206,7 @@ lab_origin_saw() {
 # lab_stop: stop everything lab_start started; safe to call twice.
 lab_stop() {
 	if [ -n "${LAB_SQUID_PID:-}" ]; then
-		squid -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
+		"$SQUID" -n "$LAB_SERVICE" -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
 		    kill "$LAB_SQUID_PID" 2>/dev/null
 		local i
 		for i in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
