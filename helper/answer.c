@@ -17,6 +17,22 @@ answer_bh(struct answerer *a, const char *id, size_t idlen, const char *msg)
 	return reply_end(a->out);
 }
 
+const char *
+answer_effect(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_ALLOW:
+		return "allow";
+	case VERDICT_DENY_PORT:
+		return "deny";	/* ERR kpoint=0: "http_access deny kpoint_denied" */
+	case VERDICT_DENY_TYPE:	/* the RESPMOD lookup: not exempt, so scanned */
+	case VERDICT_FAIL:	/* ERR, no note: the site's own rules, and the scanner */
+	case VERDICT_OTHER:
+		break;
+	}
+	return "scan";
+}
+
 static void
 log_denial(struct answerer *a, const struct request *req, const struct decision *d)
 {
@@ -32,7 +48,7 @@ log_denial(struct answerer *a, const struct request *req, const struct decision 
 		f[n++] = (struct declog_field){ field_name(i), req->field[i].p, req->field[i].len };
 	f[n++] = (struct declog_field){ "match", d->match, strlen(d->match) };
 	f[n++] = (struct declog_field){ "data", req->data.p, req->data.len };
-	(void)declog_write(a->log, time(NULL), "deny", f, n);
+	(void)declog_write(a->log, time(NULL), answer_effect(d->verdict), f, n);
 }
 
 int

@@ -6,6 +6,7 @@
  *   ERR                                                           not kPoint traffic
  *   ERR log=kpoint-failclosed message="..."                      no list loaded: nothing passes
  *   BH message="..."                                              a line that cannot be read
+ * and of the decision log's event word for each verdict (answer_effect).
  */
 #ifndef KP_ANSWER_H
 #define KP_ANSWER_H
@@ -34,6 +35,14 @@ struct answerer {
 	struct declog		*log;		/* NULL: no decision log */
 	struct counters		 counters;
 };
+
+/*
+ * What Squid does with a request of this verdict under the shipped snippets
+ * (conf-snippets/squid-kpoint*.conf), as one word: "allow" (allowed, not scanned), "deny"
+ * (refused: a port the list does not allow), "scan" (kPoint but not exempt: a reply whose type
+ * is not listed media, or a matcher failure, which Squid treats as any other site).
+ */
+const char *answer_effect(enum verdict v);
 
 /*
  * Answer one complete line (modified in place). Returns 0, or -1 if writing the answer failed

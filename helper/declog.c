@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 
 struct declog {
 	int		 fd;
+	enum declog_format format;
 	char		*path;
 	uint64_t	 lost;
 	time_t		 last_warning;
@@ -62,7 +64,7 @@ ends_mid_line(int fd)
 }
 
 struct declog *
-declog_open(const char *path)
+declog_open(const char *path, enum declog_format format)
 {
 	struct declog *dl;
 	int fd = open_log(path);
@@ -71,6 +73,7 @@ declog_open(const char *path)
 		return NULL;
 	dl = xcalloc(1, sizeof *dl);
 	dl->fd = fd;
+	dl->format = format;
 	dl->path = xstrdup(path);
 	dl->torn = ends_mid_line(fd);
 	return dl;
@@ -117,17 +120,20 @@ needs_escape(unsigned char c)
 	return c <= 0x20 || c >= 0x7f || c == '%' || c == '"';
 }
 
-/* Append value to p, escaped; returns the new end. p has room for 3 * VALUE_MAX + 32 bytes. */
+/*
+ * Append value to p, escaped; returns the new end. p has room for 3 * VALUE_MAX + 32 bytes.
+ * json: quoted, '\\' doubled, NULL as null; text: NULL as "-".
+ */
 static char *
-put_value(char *p, const char *v, size_t len)
+put_value(char *p, const char *v, size_t len, bool json)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, n = len > VALUE_MAX ? VALUE_MAX : len;
 
-	if (v == NULL) {
-		*p++ = '-';
-		return p;
-	}
+	if (v == NULL)
+		return stpcpy(p, json ? "null" : "-");
+	if (json)
+		*p++ = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
 
@@ -135,6 +141,9 @@ put_value(char *p, const char *v, size_t len)
 			*p++ = '%';
 			*p++ = hex[c >> 4];
 			*p++ = hex[c & 15];
+		} else if (c == '\\' && json) {
+			*p++ = '\\';
+			*p++ = '\\';
 		} else
 			*p++ = (char)c;
 	}
@@ -142,6 +151,8 @@ put_value(char *p, const char *v, size_t len)
 		memcpy(p, "...", 3);
 		p += 3;
 	}
+	if (json)
+		*p++ = '"';
 	return p;
 }
 
@@ -154,19 +165,28 @@ declog_write(struct declog *dl, time_t now, const char *event,
 	char *line, *p, *start;
 	ssize_t n;
 
+	bool json = dl->format == DECLOG_JSON;
+	char stamp[32];
+
 	for (i = 0; i < nfields; i++)
-		cap += strlen(fields[i].key) + 2 + 3 * VALUE_MAX + 32;
+		cap += strlen(fields[i].key) + 8 + 3 * VALUE_MAX + 32;
 	line = p = xmalloc(cap);
 	*p++ = '\n';		/* ends a line that a short write left torn; sent only then */
 	gmtime_r(&now, &tm);
-	p += strftime(p, 32, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	p = stpcpy(p, event);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (json)
+		p += sprintf(p, "{\"time\":\"%s\",\"event\":\"%s\"", stamp, event);
+	else
+		p += sprintf(p, "%s %s", stamp, event);
 	for (i = 0; i < nfields; i++) {
-		*p++ = ' ';
-		p = stpcpy(p, fields[i].key);
-		*p++ = '=';
-		p = put_value(p, fields[i].value, fields[i].len);
+		if (json)
+			p += sprintf(p, ",\"%s\":", fields[i].key);
+		else
+			p += sprintf(p, " %s=", fields[i].key);
+		p = put_value(p, fields[i].value, fields[i].len, json);
 	}
+	if (json)
+		*p++ = '}';
 	*p++ = '\n';
 	start = dl->torn ? line : line + 1;
 	if (!still_there(dl, now)) {

@@ -22,6 +22,7 @@
 #include "answer.h"
 #include "declog.h"
 #include "emit.h"
+#include "explain.h"
 #include "linereader.h"
 #include "log.h"
 #include "reloader.h"
@@ -82,18 +83,25 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE]\n"
+	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE [--log-format json]]\n"
 	    "       ext_kpoint_acl --check [-c FILE]\n"
 	    "       ext_kpoint_acl --dump [-c FILE]\n"
+	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
 	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
 	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
 	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
 	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
-	    "  -l, --log FILE      append one line per denied kPoint request to FILE\n"
+	    "  -l, --log FILE      decision log: one record per kPoint request Squid refuses\n"
+	    "                      or scans (not allowed and exempt), appended to FILE\n"
+	    "      --log-format F  text (TIME EVENT key=value...) or json (one object a line)\n"
 	    "  -d, --debug         debug output on stderr (cache.log)\n"
 	    "      --check         load the list, report every error as FILE:LINE: message,\n"
 	    "                      print a summary, exit 0 if it loads and 1 if not\n"
 	    "      --dump          print the list normalised, one entry per line\n"
+	    "      --explain TARGET [--port N] [--ip ADDR] [--type TYPE]\n"
+	    "                      what Squid does with one request (host, address or URL)\n"
+	    "                      under the shipped snippets, and why; exit 0 if kPoint and\n"
+	    "                      allowed, 1 if not\n"
 	    "      --emit FORMAT   print the list as nft, iptables, ip6tables, squid or sslbump\n"
 	    "                      config\n"
 	    "  -h, --help  -V, --version\n");
@@ -310,26 +318,39 @@ check_file(struct state *st)
 	reload(st, CAUSE_FILE_CHANGED);
 }
 
+/* The counters, one line to stderr (cache.log) and one record to the decision log. */
 static void
 print_counters(struct state *st)
 {
 	const struct counters *c = &st->ans.counters;
-	char line[512];
+	const struct {
+		const char	*key;
+		uint64_t	 value;
+	} v[] = {
+		{ "requests", c->requests }, { "ok", c->ok }, { "err", c->err }, { "bh", c->bh },
+		{ "deny_port", c->denied[VERDICT_DENY_PORT] },
+		{ "deny_type", c->denied[VERDICT_DENY_TYPE] },
+		{ "deny_error", c->denied[VERDICT_FAIL] }, { "failclosed", c->failclosed },
+		{ "reloads", c->reloads }, { "reload_failures", c->reload_failures },
+		{ "log_lost", st->ans.log != NULL ? declog_lost(st->ans.log) : 0 },
+		{ "uptime", (uint64_t)(time(NULL) - st->started) },
+	};
+	enum { N = sizeof v / sizeof v[0] };
+	struct declog_field f[N];
+	char text[N][24], line[512];
+	size_t i, used = 0;
 
-	snprintf(line, sizeof line, "counters requests=%llu ok=%llu err=%llu bh=%llu "
-	    "deny_port=%llu deny_type=%llu deny_error=%llu failclosed=%llu reloads=%llu "
-	    "reload_failures=%llu log_lost=%llu uptime=%llds",
-	    (unsigned long long)c->requests, (unsigned long long)c->ok,
-	    (unsigned long long)c->err, (unsigned long long)c->bh,
-	    (unsigned long long)c->denied[VERDICT_DENY_PORT],
-	    (unsigned long long)c->denied[VERDICT_DENY_TYPE],
-	    (unsigned long long)c->denied[VERDICT_FAIL], (unsigned long long)c->failclosed,
-	    (unsigned long long)c->reloads, (unsigned long long)c->reload_failures,
-	    (unsigned long long)(st->ans.log != NULL ? declog_lost(st->ans.log) : 0),
-	    (long long)(time(NULL) - st->started));
+	used += (size_t)snprintf(line, sizeof line, "counters");
+	for (i = 0; i < N; i++) {
+		int n = snprintf(text[i], sizeof text[i], "%llu", (unsigned long long)v[i].value);
+
+		f[i] = (struct declog_field){ v[i].key, text[i], (size_t)n };
+		used += (size_t)snprintf(line + used, sizeof line - used, " %s=%s%s", v[i].key,
+		    text[i], i == N - 1 ? "s" : "");
+	}
 	log_info("%s", line);
 	if (st->ans.log != NULL)
-		(void)declog_write(st->ans.log, time(NULL), line, NULL, 0);
+		(void)declog_write(st->ans.log, time(NULL), "counters", f, N);
 }
 
 static void
@@ -439,10 +460,15 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'J' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "dump", no_argument, NULL, 'D' },
 		{ "emit", required_argument, NULL, 'E' },
+		{ "explain", required_argument, NULL, 'X' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "ip", required_argument, NULL, 'I' },
+		{ "type", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -450,6 +476,8 @@ main(int argc, char *argv[])
 	struct state st;
 	sigset_t waitmask;
 	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr, *emit = NULL;
+	enum declog_format logformat = DECLOG_TEXT;
+	struct explain_query query = { NULL, NULL, NULL, NULL };
 	bool debug = false, check = false, dump = false;
 	char startup_error[256] = "";
 	int ch, rc;
@@ -468,6 +496,15 @@ main(int argc, char *argv[])
 		case 'l':
 			logpath = optarg;
 			break;
+		case 'J':
+			if (strcmp(optarg, "text") == 0)
+				logformat = DECLOG_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				logformat = DECLOG_JSON;
+			else
+				snprintf(startup_error, sizeof startup_error, "--log-format %.40s: "
+				    "expected text or json", optarg);
+			break;
 		case 'd':
 			debug = true;
 			break;
@@ -479,6 +516,18 @@ main(int argc, char *argv[])
 			break;
 		case 'E':
 			emit = optarg;
+			break;
+		case 'X':
+			query.target = optarg;
+			break;
+		case 'P':
+			query.port = optarg;
+			break;
+		case 'I':
+			query.ip = optarg;
+			break;
+		case 'T':
+			query.type = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -497,7 +546,11 @@ main(int argc, char *argv[])
 		    argv[optind]);
 	log_init(PACKAGE, debug);
 
-	if (check || dump || emit != NULL) {
+	if (startup_error[0] == '\0' && query.target == NULL &&
+	    (query.port != NULL || query.ip != NULL || query.type != NULL))
+		snprintf(startup_error, sizeof startup_error, "--port, --ip and --type go with "
+		    "--explain");
+	if (check || dump || emit != NULL || query.target != NULL) {
 		size_t nerrors = 0, i, n;
 		char summary[256], **lines;
 
@@ -512,6 +565,14 @@ main(int argc, char *argv[])
 			    st.cfg == CONFIG_FILE ? st.config : "built-in", nerrors,
 			    nerrors == 1 ? "" : "s");
 			return 1;
+		}
+		if (query.target != NULL) {
+			enum explain_result r = explain(st.list, &query, stdout, &errstr);
+
+			if (r == EXPLAIN_BAD_INPUT)
+				log_warnx("--explain %s: %s", query.target, errstr);
+			allowlist_free(st.list);
+			return fflush(stdout) == 0 ? (int)r : EXPLAIN_BAD_INPUT;
 		}
 		if (check) {
 			describe(st.list, summary, sizeof summary);
@@ -552,7 +613,7 @@ main(int argc, char *argv[])
 		st.cfg = CONFIG_INVALID;
 		st.config = NULL;
 	} else {
-		if (logpath != NULL && (st.ans.log = declog_open(logpath)) == NULL)
+		if (logpath != NULL && (st.ans.log = declog_open(logpath, logformat)) == NULL)
 			log_warn("decision log %s (continuing without it)", logpath);
 		st.rl = reloader_new();
 		load_now(&st, CAUSE_START);

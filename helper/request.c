@@ -83,8 +83,8 @@ hexval(char c)
  * bytes, DEL, bytes past ASCII, space and < > " # { } | \\ ^ ~ [ ] ` ' and leaves everything
  * else, '%' included, as it is (squid-helper-protocol.md, section 1b).
  */
-static bool
-squid_escapes(unsigned char c)
+bool
+request_squid_escapes(unsigned char c)
 {
 	return c <= 0x20 || c >= 0x7f || strchr("<>\"#{}|\\^~[]`'", c) != NULL;
 }
@@ -99,7 +99,7 @@ pct_decode(char *s, size_t len)
 
 		if (s[i] == '%' && i + 2 < len &&
 		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0 &&
-		    squid_escapes((unsigned char)(hi * 16 + lo))) {
+		    request_squid_escapes((unsigned char)(hi * 16 + lo))) {
 			s[o++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else

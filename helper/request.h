@@ -7,6 +7,7 @@
 #ifndef KP_REQUEST_H
 #define KP_REQUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum field {
@@ -72,5 +73,8 @@ const char *request_peek_id(const char *text, size_t len, size_t *idlen);
  * new length.
  */
 size_t pct_decode(char *s, size_t len);
+
+/* Does Squid 5.7 write c as %XX in a request line (the bytes pct_decode decodes)? */
+bool request_squid_escapes(unsigned char c);
 
 #endif

@@ -97,7 +97,7 @@ DEC="$LAB/kpoint-decisions.log"
 check "decision log: the unlisted port, with the reason" \
     "$(grep -c "deny reason=port host=mp001se.kpoint.com port=$UNLISTED_PORT " "$DEC")" 1
 check "decision log: kPoint HTML not exempt from scanning (type)" \
-    "$(grep -c 'deny reason=type host=portal.kpoint.com .*type=text/html' "$DEC")" 1
+    "$(grep -c 'scan reason=type host=portal.kpoint.com .*type=text/html' "$DEC")" 1
 check "decision log: nothing about other sites" "$(grep -c 'www.other.example' "$DEC")" 0
 
 # The helper ran with concurrency: Squid sent channel-IDs (-d echoes each request line).

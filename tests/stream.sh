@@ -178,7 +178,7 @@ check "decision log: two denials" "$(wc -l < "$TMP/decisions.log")" 2
 check "decision log: port line" "$(sed -n 1p "$TMP/decisions.log" | cut -d' ' -f2-)" \
     "deny reason=port host=mp001se.kpoint.com port=8080 ip=- type=- method=- path=- match=mp001se.kpoint.com data=ctx"
 check "decision log: type line" "$(sed -n 2p "$TMP/decisions.log" | cut -d' ' -f2-)" \
-    "deny reason=type host=a.kpoint.com port=443 ip=- type=text/html%253Bq method=- path=- match=.kpoint.com data=-"
+    "scan reason=type host=a.kpoint.com port=443 ip=- type=text/html%253Bq method=- path=- match=.kpoint.com data=-"
 sed -n 1p "$TMP/decisions.log" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z '
 check "decision log: ISO 8601 UTC time" "$?" 0
 # The log is appended to (O_APPEND): what was there stays; a space in a value is escaped.

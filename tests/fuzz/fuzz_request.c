@@ -62,7 +62,7 @@ setup(void)
 		abort();
 	close(fd);
 	atexit(remove_log);
-	if ((a.log = declog_open(log_path)) == NULL)
+	if ((a.log = declog_open(log_path, DECLOG_JSON)) == NULL)
 		abort();
 	a.failure = "fuzz";
 }
