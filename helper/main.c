@@ -26,6 +26,7 @@
 #include "linereader.h"
 #include "log.h"
 #include "reloader.h"
+#include "verify.h"
 #include "reply.h"
 #include "request.h"
 #include "xalloc.h"
@@ -87,6 +88,7 @@ usage(FILE *f)
 	    "       ext_kpoint_acl --check [-c FILE]\n"
 	    "       ext_kpoint_acl --dump [-c FILE]\n"
 	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
+	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [-c FILE]\n"
 	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
 	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
 	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
@@ -102,6 +104,9 @@ usage(FILE *f)
 	    "                      what Squid does with one request (host, address or URL)\n"
 	    "                      under the shipped snippets, and why; exit 0 if kPoint and\n"
 	    "                      allowed, 1 if not\n"
+	    "      --verify [--dns-server ADDR[:PORT]] [--dns-timeout SECONDS]\n"
+	    "                      resolve every host entry (A, AAAA) and report it against the\n"
+	    "                      listed nets: exit 0 all good, 1 drift, 2 could not check\n"
 	    "      --emit FORMAT   print the list as nft, iptables, ip6tables, squid or sslbump\n"
 	    "                      config\n"
 	    "  -h, --help  -V, --version\n");
@@ -469,6 +474,9 @@ main(int argc, char *argv[])
 		{ "port", required_argument, NULL, 'P' },
 		{ "ip", required_argument, NULL, 'I' },
 		{ "type", required_argument, NULL, 'T' },
+		{ "verify", no_argument, NULL, 'R' },
+		{ "dns-server", required_argument, NULL, 'S' },
+		{ "dns-timeout", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -478,6 +486,8 @@ main(int argc, char *argv[])
 	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr, *emit = NULL;
 	enum declog_format logformat = DECLOG_TEXT;
 	struct explain_query query = { NULL, NULL, NULL, NULL };
+	struct verify_options vopts = { NULL, 5000 };
+	bool verify = false;
 	bool debug = false, check = false, dump = false;
 	char startup_error[256] = "";
 	int ch, rc;
@@ -529,6 +539,22 @@ main(int argc, char *argv[])
 		case 'T':
 			query.type = optarg;
 			break;
+		case 'R':
+			verify = true;
+			break;
+		case 'S':
+			vopts.server = optarg;
+			break;
+		case 'W': {
+			char *end;
+			unsigned long s = strtoul(optarg, &end, 10);
+
+			if (*end != '\0' || s == 0 || s > 600)
+				snprintf(startup_error, sizeof startup_error, "--dns-timeout %.20s: "
+				    "not a number of seconds 1-600", optarg);
+			vopts.timeout_ms = (unsigned)s * 1000;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -550,7 +576,10 @@ main(int argc, char *argv[])
 	    (query.port != NULL || query.ip != NULL || query.type != NULL))
 		snprintf(startup_error, sizeof startup_error, "--port, --ip and --type go with "
 		    "--explain");
-	if (check || dump || emit != NULL || query.target != NULL) {
+	if (startup_error[0] == '\0' && !verify && (vopts.server != NULL || vopts.timeout_ms != 5000))
+		snprintf(startup_error, sizeof startup_error, "--dns-server and --dns-timeout go with "
+		    "--verify");
+	if (check || dump || emit != NULL || query.target != NULL || verify) {
 		size_t nerrors = 0, i, n;
 		char summary[256], **lines;
 
@@ -565,6 +594,12 @@ main(int argc, char *argv[])
 			    st.cfg == CONFIG_FILE ? st.config : "built-in", nerrors,
 			    nerrors == 1 ? "" : "s");
 			return 1;
+		}
+		if (verify) {
+			enum verify_result r = verify_list(st.list, &vopts, stdout);
+
+			allowlist_free(st.list);
+			return fflush(stdout) == 0 ? (int)r : VERIFY_FAILED;
 		}
 		if (query.target != NULL) {
 			enum explain_result r = explain(st.list, &query, stdout, &errstr);

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
 	squid-openssl c-icap curl python3 logrotate nftables iptables man-db wrk valgrind clang
-	libclang-rt-14-dev iproute2 openssl debhelper lintian git"
+	libclang-rt-14-dev iproute2 openssl debhelper lintian git libc-ares-dev dnsmasq-base"
 
 if [ "$(id -u)" -eq 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive

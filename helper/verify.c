@@ -1,0 +1,255 @@
+/* verify: the list's host entries resolved against its networks (see verify.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ares.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "cidr.h"
+#include "verify.h"
+#include "xalloc.h"
+
+#define ADDRS_MAX	32	/* addresses kept per host; more are counted, not shown */
+
+enum finding {
+	PENDING,	/* no answer yet */
+	OK,
+	MOVED,
+	MISSING,
+	ERROR
+};
+
+struct host {
+	const char	*name;		/* points into the list's lines */
+	enum finding	 finding;
+	const char	*why;		/* for ERROR and MISSING: c-ares' message */
+	struct cidr	 addr[ADDRS_MAX];
+	bool		 outside[ADDRS_MAX];
+	size_t		 naddr;
+};
+
+struct run {
+	const struct allowlist	*al;
+	struct cidrset		*used;		/* the listed nets some host resolved into */
+};
+
+struct query {
+	struct run	*run;
+	struct host	*host;
+};
+
+static void
+answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+{
+	struct query *q = arg;
+	struct host *h = q->host;
+	struct ares_addrinfo_node *n;
+
+	(void)timeouts;
+	if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
+		h->finding = MISSING;
+		h->why = ares_strerror(status);
+	} else if (status != ARES_SUCCESS) {
+		h->finding = ERROR;
+		h->why = ares_strerror(status);
+	} else {
+		h->finding = OK;
+		for (n = res->nodes; n != NULL && h->naddr < ADDRS_MAX; n = n->ai_next) {
+			struct cidr *a = &h->addr[h->naddr], hit;
+
+			memset(a, 0, sizeof *a);
+			if (n->ai_family == AF_INET) {
+				a->af = 4;
+				a->len = 32;
+				memcpy(a->addr, &((struct sockaddr_in *)(void *)n->ai_addr)->sin_addr, 4);
+			} else if (n->ai_family == AF_INET6) {
+				a->af = 6;
+				a->len = 128;
+				memcpy(a->addr, &((struct sockaddr_in6 *)(void *)n->ai_addr)->sin6_addr,
+				    16);
+			} else
+				continue;
+			if (cidrset_match(q->run->al->nets, a, &hit))
+				cidrset_add(q->run->used, &hit);
+			else {
+				h->outside[h->naddr] = true;
+				h->finding = MOVED;
+			}
+			h->naddr++;
+		}
+		if (h->naddr == 0) {
+			h->finding = MISSING;
+			h->why = "no address";
+		}
+	}
+	if (res != NULL)
+		ares_freeaddrinfo(res);
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Run the channel until every query has its answer or the deadline passes (then cancel). */
+static void
+wait_all(ares_channel ch, unsigned timeout_ms)
+{
+	struct timespec t0;
+	long left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		fd_set r, w;
+		struct timeval max, tv, *tvp;
+		int nfds;
+
+		FD_ZERO(&r);
+		FD_ZERO(&w);
+		if ((nfds = ares_fds(ch, &r, &w)) == 0)
+			return;
+		if ((left = (long)timeout_ms - ms_since(&t0)) <= 0) {
+			ares_cancel(ch);	/* every query still open answers ARES_ECANCELLED */
+			return;
+		}
+		max.tv_sec = left / 1000;
+		max.tv_usec = (left % 1000) * 1000;
+		tvp = ares_timeout(ch, &max, &tv);
+		if (select(nfds, &r, &w, NULL, tvp) == -1 && errno != EINTR)
+			return;
+		ares_process(ch, &r, &w);
+	}
+}
+
+static void
+put_addrs(const struct host *h, bool outside_only, FILE *out)
+{
+	char text[CIDR_TEXT_MAX];
+	size_t i;
+
+	for (i = 0; i < h->naddr; i++) {
+		if (outside_only && !h->outside[i])
+			continue;
+		if (h->addr[i].af == 4)
+			inet_ntop(AF_INET, h->addr[i].addr, text, sizeof text);
+		else
+			inet_ntop(AF_INET6, h->addr[i].addr, text, sizeof text);
+		fprintf(out, " %s", text);
+	}
+}
+
+enum verify_result
+verify_list(const struct allowlist *al, const struct verify_options *o, FILE *out)
+{
+	struct ares_options opts;
+	struct ares_addrinfo_hints hints;
+	ares_channel ch = NULL;
+	struct run run = { al, cidrset_new() };
+	struct host *hosts;
+	struct query *queries;
+	char **lines;
+	const char *why;
+	size_t nlines, nhosts = 0, i, count[ERROR + 1] = { 0 }, nnets = 0, unused = 0, cursor = 0;
+	struct cidr net;
+	enum verify_result result;
+	int rc;
+
+	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+		fprintf(out, "error    c-ares: %s\n", ares_strerror(rc));
+		cidrset_free(run.used);
+		return VERIFY_FAILED;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.flags = ARES_FLAG_NOSEARCH;	/* the names are absolute */
+	opts.lookups = (char *)"b";		/* DNS only: never /etc/hosts */
+	opts.timeout = (int)(o->timeout_ms / 3 > 0 ? o->timeout_ms / 3 : 1);
+	opts.tries = 2;
+	rc = ares_init_options(&ch, &opts, ARES_OPT_FLAGS | ARES_OPT_LOOKUPS | ARES_OPT_TIMEOUTMS |
+	    ARES_OPT_TRIES);
+	if (rc == ARES_SUCCESS && o->server != NULL)
+		rc = ares_set_servers_ports_csv(ch, o->server);
+	if (rc != ARES_SUCCESS) {
+		fprintf(out, "error    DNS set-up%s%s: %s\n", o->server != NULL ? " for " : "",
+		    o->server != NULL ? o->server : "", ares_strerror(rc));
+		if (ch != NULL)
+			ares_destroy(ch);
+		ares_library_cleanup();
+		cidrset_free(run.used);
+		return VERIFY_FAILED;
+	}
+	lines = allowlist_lines(al, &nlines);
+	hosts = xcalloc(nlines + 1, sizeof *hosts);
+	queries = xcalloc(nlines + 1, sizeof *queries);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;		/* A and AAAA */
+	hints.ai_flags = ARES_AI_NOSORT;	/* no probing connects to sort the answers */
+	for (i = 0; i < nlines; i++) {
+		if (strncmp(lines[i], "host ", 5) != 0)
+			continue;
+		hosts[nhosts].name = lines[i] + 5;
+		queries[nhosts] = (struct query){ &run, &hosts[nhosts] };
+		ares_getaddrinfo(ch, hosts[nhosts].name, NULL, &hints, answered, &queries[nhosts]);
+		nhosts++;
+	}
+	wait_all(ch, o->timeout_ms);
+	ares_destroy(ch);
+	ares_library_cleanup();
+
+	for (i = 0; i < nhosts; i++) {
+		const struct host *h = &hosts[i];
+
+		switch (h->finding) {
+		case OK:
+			fprintf(out, "ok       %s", h->name);
+			put_addrs(h, false, out);
+			fprintf(out, "\n");
+			break;
+		case MOVED:
+			fprintf(out, "moved    %s", h->name);
+			put_addrs(h, true, out);
+			fprintf(out, " (outside every listed net)\n");
+			break;
+		case MISSING:
+			fprintf(out, "missing  %s (%s)\n", h->name, h->why);
+			break;
+		case PENDING:	/* cancelled before it was asked: cannot happen, but say so */
+		case ERROR:
+			fprintf(out, "error    %s (DNS: %s)\n", h->name,
+			    h->why != NULL ? h->why : "no answer");
+			break;
+		}
+		count[h->finding == PENDING ? ERROR : h->finding]++;
+	}
+	while (cidrset_next(al->nets, &cursor, &net))
+		nnets++;
+	for (i = 0; count[ERROR] == 0 && i < nlines; i++) {	/* the list's order: sorted */
+		if (strncmp(lines[i], "net ", 4) != 0 || cidr_parse(lines[i] + 4, &net, &why) == -1 ||
+		    cidrset_has(run.used, &net))
+			continue;
+		fprintf(out, "unused   %s (no listed host resolves into it)\n", lines[i]);
+		unused++;
+	}
+	result = count[ERROR] > 0 ? VERIFY_FAILED : count[MOVED] + count[MISSING] + unused > 0 ?
+	    VERIFY_DRIFT : VERIFY_OK;
+	fprintf(out, "summary: %zu hosts: %zu ok, %zu moved, %zu missing, %zu not checked; "
+	    "%zu nets: %s%zu unused; %s\n", nhosts, count[OK], count[MOVED], count[MISSING],
+	    count[ERROR], nnets, count[ERROR] > 0 ? "(not judged) " : "", unused,
+	    result == VERIFY_OK ? "all good" : result == VERIFY_DRIFT ? "drift" :
+	    "could not check");
+	allowlist_lines_free(lines, nlines);
+	free(hosts);
+	free(queries);
+	cidrset_free(run.used);
+	return result;
+}
