@@ -30,8 +30,8 @@ for line in sys.stdin:
     if is_kpoint(host, ip):
         mtype = ctype.split(";")[0].strip().lower()
         if (port == "-" or port in PORTS) and (ctype == "-" or mtype in TYPES):
-            answer = "OK kpoint=1"
+            answer = "OK kpoint_=1"
         else:
-            answer = "ERR kpoint=0"
+            answer = "ERR kpoint_=0"
     sys.stdout.write(chan + answer + "\n")
     sys.stdout.flush()

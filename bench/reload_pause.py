@@ -84,7 +84,7 @@ for k in range(reloads):
     while time.monotonic() < min(end, deadline) or (last and time.monotonic() < deadline):
         d, got = ask("new.kpoint.example" if n % 2 else "www.site%d.example" % (n % 500))
         during.append(d)
-        if last and "OK kpoint=1" in got:
+        if last and "OK kpoint_=1" in got:
             break
 ours.close()
 proc.wait(timeout=30)

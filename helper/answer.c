@@ -24,7 +24,7 @@ answer_effect(enum verdict v)
 	case VERDICT_ALLOW:
 		return "allow";
 	case VERDICT_DENY_PORT:
-		return "deny";	/* ERR kpoint=0: "http_access deny kpoint_denied" */
+		return "deny";	/* ERR kpoint_=0: "http_access deny kpoint_denied" */
 	case VERDICT_DENY_TYPE:	/* the RESPMOD lookup: not exempt, so scanned */
 	case VERDICT_FAIL:	/* ERR, no note: the site's own rules, and the scanner */
 	case VERDICT_OTHER:
@@ -80,7 +80,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 
 		a->counters.ok++;
 		reply_begin(a->out, req.id, req.idlen, "OK");
-		reply_kv(a->out, "kpoint", "1", 1);
+		reply_kv(a->out, "kpoint_", "1", 1);
 		/* no printf on the hot path: logv holds the tag and a match of < 320 bytes */
 		memcpy(logv, tag, sizeof tag - 1);
 		memcpy(logv + sizeof tag - 1, d.match, mlen);
@@ -106,7 +106,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 	log_denial(a, &req, &d);
 	reply_begin(a->out, req.id, req.idlen, "ERR");
 	if (d.verdict != VERDICT_FAIL)
-		reply_kv(a->out, "kpoint", "0", 1);
+		reply_kv(a->out, "kpoint_", "0", 1);
 	snprintf(logv, sizeof logv, "kpoint-deny:%s", verdict_name(d.verdict));
 	reply_kv(a->out, "log", logv, strlen(logv));
 	reply_kv(a->out, "message", msg, strlen(msg));

@@ -1,8 +1,8 @@
 /*
  * answer: turns one request line into exactly one answer line, plus a decision-log line for a
  * denied kPoint request, and keeps the counters. Owns the wording of every answer:
- *   OK kpoint=1 log=kpoint-allow:<entry>                         kPoint, every check passed
- *   ERR kpoint=0 log=kpoint-deny:<reason> message="..."          kPoint, a check failed
+ *   OK kpoint_=1 log=kpoint-allow:<entry>                         kPoint, every check passed
+ *   ERR kpoint_=0 log=kpoint-deny:<reason> message="..."          kPoint, a check failed
  *   ERR                                                           not kPoint traffic
  *   ERR log=kpoint-failclosed message="..."                      no list loaded: nothing passes
  *   BH message="..."                                              a line that cannot be read

@@ -147,7 +147,7 @@ explain(const struct allowlist *al, const struct explain_query *q, FILE *out,
 			    rep.match);
 			fprintf(out, "squid:    http_access: your own rules decide, and the request is "
 			    "scanned (REQMOD)\n");
-			fprintf(out, "reply:    scanned (RESPMOD): the exemption needs the note kpoint=1 "
+			fprintf(out, "reply:    scanned (RESPMOD): the exemption needs the note kpoint_=1 "
 			    "that http_access sets for kPoint hosts, whatever the %s\n",
 			    q->type != NULL ? "type" : "server address");
 			return EXPLAIN_NOT_ALLOWED;
@@ -167,7 +167,7 @@ explain(const struct allowlist *al, const struct explain_query *q, FILE *out,
 		return EXPLAIN_NOT_ALLOWED;
 	}
 	fprintf(out, "squid:    allowed (\"http_access allow localnet kpoint\"); the request is "
-	    "not scanned (REQMOD skipped: note kpoint=1)\n");
+	    "not scanned (REQMOD skipped: note kpoint_=1)\n");
 	if (q->type != NULL) {
 		if (decide(al, host, port, q->ip != NULL ? q->ip : NULL, q->type, &rep, errstr) == -1)
 			return EXPLAIN_BAD_INPUT;

@@ -156,15 +156,15 @@ answer(const char *text)
 START_TEST(answers)
 {
 	ck_assert_str_eq(answer("1 mp001se.kpoint.com 443 - -"),
-	    "1 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com\n");
+	    "1 OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com\n");
 	ck_assert_str_eq(answer("d1.cloudfront.net 443 - -"),
-	    "OK kpoint=1 log=kpoint-allow:*.cloudfront.net\n");
+	    "OK kpoint_=1 log=kpoint-allow:*.cloudfront.net\n");
 	ck_assert_str_eq(answer("2 www.example.com 443 - -"), "2 ERR\n");
 	ck_assert_str_eq(answer("3 mp001se.kpoint.com 8080 - -"),
-	    "3 ERR kpoint=0 log=kpoint-deny:port message=\"kPoint traffic to port 8080 is not "
+	    "3 ERR kpoint_=0 log=kpoint-deny:port message=\"kPoint traffic to port 8080 is not "
 	    "allowed\"\n");
 	ck_assert_str_eq(answer("4 a.kpoint.com 443 - text/\"x\"\\y"),
-	    "4 ERR kpoint=0 log=kpoint-deny:type message=\"kPoint content type text/\\\"x\\\"\\\\y "
+	    "4 ERR kpoint_=0 log=kpoint-deny:type message=\"kPoint content type text/\\\"x\\\"\\\\y "
 	    "is not allowed\"\n");
 	ck_assert_str_eq(answer("5 a.b 99999 - -"),
 	    "5 BH message=\"port is not a number 1-65535\"\n");

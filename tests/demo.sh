@@ -91,7 +91,7 @@ done <<< "$TLS_DEMO"
 
 printf '\ndecision log (%s):\n' "kpoint-decisions.log"
 sed 's/^/  /' "$LAB/kpoint-decisions.log"
-helper_errors=$(grep -cE 'ERROR|FATAL|exited|Too few' "$LAB/cache.log")
+helper_errors=$(lab_cache_trouble | wc -l)
 printf '\ncache.log: %s helper error lines\n' "$helper_errors"
 lab_stop
 printf 'demo: %d passed, %d failed\n' "$good" "$bad"

@@ -27,7 +27,7 @@ from checks import check, summary
 
 HELPER = os.environ["HELPER"]
 KP = "mp001se.kpoint.com 443 - -"
-OK_KP = "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+OK_KP = "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
 TMP = tempfile.mkdtemp(prefix="kpoint-hardening.")
 procs = []
 
@@ -173,7 +173,7 @@ def fifos_and_devices():
         h = Helper(["-l", path])
         got = h.ask(deny, timeout=3)
         check("-l %s: start-up and answers not blocked" % what,
-              got is not None and got.startswith("ERR kpoint=0 log=kpoint-deny:port"), got)
+              got is not None and got.startswith("ERR kpoint_=0 log=kpoint-deny:port"), got)
         check("-l %s: says it runs without the log" % what, h.stderr_has("decision log"))
         check("-l %s: exits at EOF" % what, h.end() == 0)
     # A FIFO with a reader that never reads: refused too, so it can never stall answers.
@@ -182,7 +182,7 @@ def fifos_and_devices():
         h = Helper(["-l", logfifo])
         answers = [h.ask(deny, timeout=3) for _ in range(200)]
         check("-l a FIFO with a stalled reader: 200 denials answered",
-              all(a is not None and a.startswith("ERR kpoint=0") for a in answers))
+              all(a is not None and a.startswith("ERR kpoint_=0") for a in answers))
         check("-l a FIFO with a stalled reader: exits at EOF", h.end() == 0)
     finally:
         os.close(rfd)
@@ -199,7 +199,7 @@ def log_faults():
     h = Helper(["-l", log], preexec=limit)
     answers = [h.ask(deny) for _ in range(20)]
     check("file size limit: every request still answered",
-          all(a is not None and a.startswith("ERR kpoint=0") for a in answers), answers[-1])
+          all(a is not None and a.startswith("ERR kpoint_=0") for a in answers), answers[-1])
     h.p.send_signal(signal.SIGUSR1)
     check("file size limit: the lost lines are counted",
           h.stderr_has("log_lost=") and "log_lost=0 " not in h.stderr(), h.stderr()[-300:])
@@ -211,7 +211,7 @@ def log_faults():
           all(line.count(b" deny ") <= 1 for line in lines), data[-400:])
     # After the limit is lifted the next record starts on a line of its own.
     h = Helper(["-l", log])
-    check("after a short write: answered", h.ask(deny).startswith("ERR kpoint=0"))
+    check("after a short write: answered", h.ask(deny).startswith("ERR kpoint_=0"))
     h.end()
     with open(log, "rb") as f:
         last = f.read().split(b"\n")[-2]
@@ -258,17 +258,17 @@ def half_written():
     check("slow writer: nothing from a half-written file took effect",
           seen <= {OK_KP, "ERR"}, seen)
     got = h.ask_until("portal.kpoint.com 5222 - -",
-                      "OK kpoint=1 log=kpoint-allow:.kpoint.com", 8)
+                      "OK kpoint_=1 log=kpoint-allow:.kpoint.com", 8)
     check("slow writer: the whole file loads once it has settled",
-          got == "OK kpoint=1 log=kpoint-allow:.kpoint.com", got)
+          got == "OK kpoint_=1 log=kpoint-allow:.kpoint.com", got)
     # Write and rename: loads without waiting to settle.
     write(path + ".new", "host mp001se.kpoint.com\nport 1935\n")
     os.rename(path + ".new", path)
     t0 = time.monotonic()
-    got = h.ask_until(KP, "ERR kpoint=0 log=kpoint-deny:port message=\"kPoint traffic to port "
+    got = h.ask_until(KP, "ERR kpoint_=0 log=kpoint-deny:port message=\"kPoint traffic to port "
                       "443 is not allowed\"", 5)
     check("write and rename: loaded within about a second",
-          got.startswith("ERR kpoint=0") and time.monotonic() - t0 < 2.5, got)
+          got.startswith("ERR kpoint_=0") and time.monotonic() - t0 < 2.5, got)
     check("slow writer: exits at EOF", h.end() == 0)
 
 
@@ -307,7 +307,7 @@ def reload_keeps_answering():
             f.write("host " + " ".join("h%d.big.example" % j for j in range(i, i + 10)) + "\n")
     h = Helper(["-c", path])
     check("big list: loaded", h.ask("h7.big.example 443 - -", timeout=30) ==
-          "OK kpoint=1 log=kpoint-allow:h7.big.example")
+          "OK kpoint_=1 log=kpoint-allow:h7.big.example")
     with open(path, "a") as f:
         f.write("host mp001se.kpoint.com\n")
     os.rename(path, path + ".tmp")

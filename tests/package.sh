@@ -57,7 +57,7 @@ check "installed list: the guide's entries" "$(cut -d: -f2- "$TMP/check.out")" \
     " OK: 15 hosts, 2 domains, 0 globs, 0 regexes, 15 nets, 4 ports, 7 types"
 check "installed helper answers" \
     "$(printf 'mp001se.kpoint.com 443 - -\n' | /usr/lib/squid/ext_kpoint_acl -c /etc/squid/kpoint.conf 2>/dev/null)" \
-    "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+    "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
 MANWIDTH=80 man --warnings 8 ext_kpoint_acl > /dev/null 2> "$TMP/man.err"
 check "man 8 ext_kpoint_acl" "$?" 0
 check "the installed snippet uses the installed list" \

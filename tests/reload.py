@@ -35,10 +35,10 @@ def main():
 
     # request -> the answers a whole list may give: (under A, under B)
     kinds = [
-        ("a7.example 80 - -", ("OK kpoint=1 log=kpoint-allow:a7.example", "ERR")),
-        ("b7.example 443 - -", ("ERR", "OK kpoint=1 log=kpoint-allow:b7.example")),
-        ("a7.example 443 - -", ("ERR kpoint=0 log=kpoint-deny:port message=\"kPoint traffic to port 443 is not allowed\"", "ERR")),
-        ("b7.example 80 - -", ("ERR", "ERR kpoint=0 log=kpoint-deny:port message=\"kPoint traffic to port 80 is not allowed\"")),
+        ("a7.example 80 - -", ("OK kpoint_=1 log=kpoint-allow:a7.example", "ERR")),
+        ("b7.example 443 - -", ("ERR", "OK kpoint_=1 log=kpoint-allow:b7.example")),
+        ("a7.example 443 - -", ("ERR kpoint_=0 log=kpoint-deny:port message=\"kPoint traffic to port 443 is not allowed\"", "ERR")),
+        ("b7.example 80 - -", ("ERR", "ERR kpoint_=0 log=kpoint-deny:port message=\"kPoint traffic to port 80 is not allowed\"")),
     ]
 
     proc = subprocess.Popen([HELPER, "-c", path], stdin=subprocess.PIPE,

@@ -87,6 +87,6 @@ if [ "$(lab_origin_saw "$LAB_OTHER:443" /i/s/index.html)" = 0 ] ||
 check "access.log: the forged SNI refused by the host-forgery check (409)" \
     "$(grep -cE "/409 [0-9]+ CONNECT d1\\.cloudfront\\.net:443 " "$LAB/access.log")" 1
 check "cache.log: no FATAL, no helper errors" \
-    "$(grep -E 'FATAL|WARNING: external_acl|exited|Too few|assertion' "$LAB/cache.log" | head -3)" ""
+    "$(lab_cache_trouble)" ""
 lab_stop
 finish

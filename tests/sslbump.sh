@@ -96,7 +96,7 @@ if scanned REQMOD "url=https://mp001se.kpoint.com/t/h1/test.mp4" ||
 check "access.log: kPoint's CONNECT tunnelled" \
     "$(grep -cE 'TCP_TUNNEL/[0-9]+ [0-9]+ CONNECT mp001se\.kpoint\.com:443 ' "$LAB/access.log")" 1
 check "cache.log: no FATAL, no helper errors" \
-    "$(grep -E 'FATAL|WARNING: external_acl|exited|Too few|assertion|BH' "$LAB/cache.log" | head -3)" ""
+    "$(lab_cache_trouble BH)" ""
 lab_stop
 
 # ---- the helper broken --------------------------------------------------------------------

@@ -41,9 +41,9 @@ while read -r host ip; do
 done < "$DATA/guide-table.txt" > "$TMP/guide-req"
 "$HELPER" < "$TMP/guide-req" > "$TMP/guide-got"
 check "guide table: 15 servers x 4 ports x 3 forms allowed" \
-    "$(grep -c '^OK kpoint=1' "$TMP/guide-got")" 180
+    "$(grep -c '^OK kpoint_=1' "$TMP/guide-got")" 180
 check "guide table: every server denied on port 8443" \
-    "$(grep -c '^ERR kpoint=0 log=kpoint-deny:port' "$TMP/guide-got")" 15
+    "$(grep -c '^ERR kpoint_=0 log=kpoint-deny:port' "$TMP/guide-got")" 15
 check "guide table: one answer per request" "$(wc -l < "$TMP/guide-got")" \
     "$(wc -l < "$TMP/guide-req")"
 
@@ -72,20 +72,20 @@ printf '99999999999999999999999 a 80 - -\n5 a.kpoint.com 99999 - -\n6 a.kpoint.c
 printf '7 a.kpoint.com 80 - -\n' >> "$TMP/bad"
 "$HELPER" < "$TMP/bad" > "$TMP/bad-got"
 cat > "$TMP/bad-want" <<'WANT'
-1 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com
+1 OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com
 2 BH message="empty request"
 3 BH message="too few fields for the -f field list"
-4 OK kpoint=1 log=kpoint-allow:.kpoint.com
+4 OK kpoint_=1 log=kpoint-allow:.kpoint.com
 99999999999999999999999 BH message="channel-ID out of range"
 5 BH message="port is not a number 1-65535"
-6 OK kpoint=1 log=kpoint-allow:.kpoint.com
-7 OK kpoint=1 log=kpoint-allow:.kpoint.com
+6 OK kpoint_=1 log=kpoint-allow:.kpoint.com
+7 OK kpoint_=1 log=kpoint-allow:.kpoint.com
 WANT
 check_file "bad lines get BH and the stream goes on" "$TMP/bad-got" "$TMP/bad-want"
 { head -c 200000 /dev/zero | tr '\0' 'x'; printf '\nmp001se.kpoint.com 443 - -\n'; } |
     "$HELPER" > "$TMP/long-got"
 check "an over-long line gets BH, the next line its answer" "$(cat "$TMP/long-got")" \
-    "$(printf 'BH message="request line longer than 65536 bytes"\nOK kpoint=1 log=kpoint-allow:mp001se.kpoint.com')"
+    "$(printf 'BH message="request line longer than 65536 bytes"\nOK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com')"
 
 # No answer waits for more input: one request on an open pipe is answered at once.
 coproc H { exec "$HELPER"; }
@@ -93,7 +93,7 @@ h_pid=$H_PID	# bash unsets H_PID when it ends
 printf '41 mp001se.kpoint.com 443 - -\n' >&"${H[1]}"
 if read -r -t 5 answer <&"${H[0]}"; then
 	check "answered without waiting for more input" "$answer" \
-	    "41 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+	    "41 OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
 else
 	fail "no answer within 5 s while stdin stayed open"
 fi
@@ -138,7 +138,7 @@ ask_until() {
 }
 cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/live.conf.new"
 mv "$TMP/live.conf.new" "$TMP/live.conf"	# written, then renamed into place: loads at once
-ask_until "${H2[1]}" "${H2[0]}" "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com" 5
+ask_until "${H2[1]}" "${H2[0]}" "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com" 5
 check "corrected file picked up" "$?" 0
 exec {H2[1]}>&-
 wait "$h2_pid" 2>/dev/null
@@ -154,13 +154,13 @@ chmod 600 "$TMP/live.conf"
 for i in $(seq 25); do
 	printf '%s mp001se.kpoint.com 443 - -\n' "$i" >&"${H3[1]}"
 	read -r -t 5 answer <&"${H3[0]}"
-	[ "$answer" = "$i OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com" ] ||
+	[ "$answer" = "$i OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com" ] ||
 	    fail "after a chmod: answer $i was '$answer'"
 	grep -q 'reloaded (file changed)' "$TMP/chmod-err" && break
 	sleep 0.2
 done
 check "after a chmod: still answered from the list" "${answer#* }" \
-    "OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com"
+    "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
 exec {H3[1]}>&-
 wait "$h3_pid" 2>/dev/null
 check "after a chmod: the file was looked at again" \
@@ -197,11 +197,11 @@ printf 'ab.ctl.example 443 - -\ncd.ctl.example 443 - -\nab.ctl.example 80 - -\n'
 check "control bytes in an entry: one answer line per request" "$(wc -l < "$TMP/ctl.out")" 3
 check "control bytes in an entry: none of them in the answers" \
     "$(LC_ALL=C tr -d '\n' < "$TMP/ctl.out" | LC_ALL=C grep -c '[[:cntrl:]]')" 0
-check "control bytes in an entry: the entry still matches" "$(grep -c '^OK kpoint=1' "$TMP/ctl.out")" 2
+check "control bytes in an entry: the entry still matches" "$(grep -c '^OK kpoint_=1' "$TMP/ctl.out")" 2
 
 check "an unwritable log costs log lines, not answers" \
     "$(printf 'mp001se.kpoint.com 8080 - -\n' | "$HELPER" -l /nonexistent/dir/x.log 2>/dev/null)" \
-    'ERR kpoint=0 log=kpoint-deny:port message="kPoint traffic to port 8080 is not allowed"'
+    'ERR kpoint_=0 log=kpoint-deny:port message="kPoint traffic to port 8080 is not allowed"'
 if [ -w /dev/full ]; then
 	check "a full disk costs log lines, not answers" \
 	    "$(printf 'mp001se.kpoint.com 8080 - -\nmp001se.kpoint.com 443 - -\n' |
@@ -224,7 +224,7 @@ big_line() { printf '%s ' "$1"; head -c "$2" /dev/zero | tr '\0' 'a'; printf '\n
   printf '903 www.example.com 443 - -\n'; } | "$HELPER" > "$TMP/big-got"
 check "1 and 10 MiB lines: BH each, stream goes on" "$(cat "$TMP/big-got")" \
     "$(printf '%s\n' '900 BH message="request line longer than 65536 bytes"' \
-        '901 OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com' \
+        '901 OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com' \
         '902 BH message="request line longer than 65536 bytes"' '903 ERR')"
 if [ -z "${VALGRIND_WRAPPED:-}" ]; then
 	coproc M { exec "$HELPER" 2>/dev/null; }
@@ -249,7 +249,7 @@ check "regex work limit: fail closed" \
     "$(printf '%s.%s.b 443 - -\naa.aa 443 - -\n' "$a35" "$a35" |
        "$HELPER" -c "$TMP/redos.conf" 2>/dev/null)" \
     "$(printf '%s\n' 'ERR log=kpoint-deny:error message="the pattern matcher failed; denied to be safe"' \
-        'OK kpoint=1 log="kpoint-allow:regex:^(a|aa|\\.)+$"')"
+        'OK kpoint_=1 log="kpoint-allow:regex:^(a|aa|\\.)+$"')"
 
 # Out of memory ends the helper with a message (Squid denies the request in flight and
 # starts a new helper); it never answers OK. Skipped where ulimit -v cannot apply (ASan,

@@ -53,7 +53,7 @@ def want(i):
     """The request with ID i and the answer the built-in list gives it."""
     if i % 10 == 0:
         return ("%d mp001se.kpoint.com 443 - -\n" % i,
-                "%d OK kpoint=1 log=kpoint-allow:mp001se.kpoint.com" % i)
+                "%d OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com" % i)
     return "%d www.site%d.example 443 - -\n" % (i, i % 700), "%d ERR" % i
 
 

@@ -233,6 +233,15 @@ lab_stop() {
 	fi
 }
 
+# lab_cache_trouble [EXTRA-PATTERN]: the first lines of cache.log that show trouble: errors,
+# warnings, helpers exiting. Squid 6 built with ident support says "ERROR: ALE missing IDENT"
+# for external acl lookups (its own bookkeeping, ACLFilledChecklist::verifyAle, at most 11
+# times): that one is not trouble.
+lab_cache_trouble() {
+	grep -E "ERROR|FATAL|WARNING|exited|Too few|assertion${1:+|$1}" "$LAB/cache.log" |
+	    grep -v 'DEBUG: request' | grep -v '| ERROR: ALE missing IDENT$' | head -n 5
+}
+
 # lab_get URL: HTTP status and content type of a GET through the lab's Squid.
 lab_get() {
 	curl -s -o /dev/null -m 10 -x "http://127.0.0.1:$LAB_SQUID_PORT" \
