@@ -82,7 +82,7 @@ add_host(struct loader *ld, const char *v)
 		load_error(ld, "host '%s': '*' is not allowed here; use 'domain %s'", v, v);
 		return;
 	}
-	if ((n = hostname_normalize(v, strlen(v), 0, name, &errstr)) == -1) {
+	if ((n = hostname_normalize(v, strlen(v), false, name, &errstr)) == -1) {
 		load_error(ld, "host '%s': %s", v, errstr);
 		return;
 	}
@@ -104,7 +104,7 @@ add_domain(struct loader *ld, const char *v)
 		rest = v + 2;
 		flags = HS_SUBDOMAINS;
 	}
-	if ((n = hostname_normalize(rest, strlen(rest), 1, name, &errstr)) == -1) {
+	if ((n = hostname_normalize(rest, strlen(rest), true, name, &errstr)) == -1) {
 		load_error(ld, "domain '%s': %s", v, errstr);
 		return;
 	}

@@ -27,7 +27,7 @@ static const unsigned char host_char[256] = {
 
 /* Why a name that failed the fast pass is bad: the slow, careful pass, for the message. */
 static const char *
-explain(const char *in, size_t len, int allow_star)
+explain(const char *in, size_t len, bool allow_star)
 {
 	size_t i, label = 0;
 
@@ -48,7 +48,7 @@ explain(const char *in, size_t len, int allow_star)
 }
 
 int
-hostname_parse(const char *in, size_t len, int allow_star, struct hostname *h,
+hostname_parse(const char *in, size_t len, bool allow_star, struct hostname *h,
     const char **errstr)
 {
 	size_t i, label = 0, n = 0;
@@ -101,7 +101,7 @@ hostname_parse(const char *in, size_t len, int allow_star, struct hostname *h,
 }
 
 int
-hostname_normalize(const char *in, size_t len, int allow_star, char *out, const char **errstr)
+hostname_normalize(const char *in, size_t len, bool allow_star, char *out, const char **errstr)
 {
 	struct hostname h;
 

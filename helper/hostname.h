@@ -5,6 +5,7 @@
 #ifndef KP_HOSTNAME_H
 #define KP_HOSTNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,11 +29,11 @@ struct hostname {
  * NUL to out (at least HOSTNAME_MAX + 1 bytes) and returns its length, or returns -1 with
  * *errstr set to a static message.
  */
-int hostname_normalize(const char *in, size_t len, int allow_star, char *out,
+int hostname_normalize(const char *in, size_t len, bool allow_star, char *out,
     const char **errstr);
 
 /* The same check as hostname_normalize, into *h. Returns 0, or -1 with *errstr set. */
-int hostname_parse(const char *in, size_t len, int allow_star, struct hostname *h,
+int hostname_parse(const char *in, size_t len, bool allow_star, struct hostname *h,
     const char **errstr);
 
 #endif

@@ -42,7 +42,6 @@ struct hostset {
 	size_t			 fmask;
 	size_t			 count;
 	struct arena_chunk	*arena;
-	size_t			 arena_bytes;
 };
 
 /*
@@ -221,7 +220,6 @@ arena_copy(struct hostset *set, const char *s, size_t len)
 		c->used = 0;
 		c->size = size;
 		set->arena = c;
-		set->arena_bytes += sizeof *c + size;
 	}
 	p = c->data + c->used;
 	memcpy(p, s, len);

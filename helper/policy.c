@@ -76,7 +76,7 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	if (v->p[v->len - 1] >= '0' && v->p[v->len - 1] <= '9' &&
 	    cidr_parse_addr(v->p, v->len, &addr))
 		return match_net(al, &addr, d);
-	if (hostname_parse(v->p, v->len, 0, &name, &errstr) == -1) {
+	if (hostname_parse(v->p, v->len, false, &name, &errstr) == -1) {
 		if (memchr(v->p, ':', v->len) != NULL && cidr_parse_addr(v->p, v->len, &addr))
 			return match_net(al, &addr, d);
 		return 0;	/* no host name (a port glued on, '%', empty labels...): not listed */

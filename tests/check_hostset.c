@@ -17,7 +17,7 @@ match_keys(const struct hostset *s, const char *host, struct hostset_hit *hit, s
 	struct hostname h;
 	const char *errstr;
 
-	if (hostname_parse(host, strlen(host), 0, &h, &errstr) == -1)
+	if (hostname_parse(host, strlen(host), false, &h, &errstr) == -1)
 		return false;
 	return hostset_match(s, &h, hit, keys, n);
 }
@@ -160,11 +160,11 @@ START_TEST(parse_labels)
 	size_t k;
 
 	if (parse_cases[_i].text == NULL) {
-		ck_assert_int_eq(hostname_parse(parse_cases[_i].in, strlen(parse_cases[_i].in), 0,
+		ck_assert_int_eq(hostname_parse(parse_cases[_i].in, strlen(parse_cases[_i].in), false,
 		    &h, &errstr), -1);
 		return;
 	}
-	ck_assert_int_eq(hostname_parse(parse_cases[_i].in, strlen(parse_cases[_i].in), 0, &h,
+	ck_assert_int_eq(hostname_parse(parse_cases[_i].in, strlen(parse_cases[_i].in), false, &h,
 	    &errstr), 0);
 	ck_assert_str_eq(h.text, parse_cases[_i].text);
 	ck_assert_uint_eq(h.len, strlen(parse_cases[_i].text));
@@ -184,15 +184,15 @@ START_TEST(parse_most_labels)
 
 	for (i = 0; i < HOSTNAME_MAX; i++)
 		in[i] = i % 2 ? '.' : 'a';
-	ck_assert_int_eq(hostname_parse(in, HOSTNAME_MAX, 0, &h, &errstr), 0);
+	ck_assert_int_eq(hostname_parse(in, HOSTNAME_MAX, false, &h, &errstr), 0);
 	ck_assert_uint_eq(h.nlabels, HOSTNAME_LABELS_MAX);
 	ck_assert_uint_eq(h.label[HOSTNAME_LABELS_MAX - 1], HOSTNAME_MAX - 1);
 	in[HOSTNAME_MAX] = '.';
 	in[HOSTNAME_MAX + 1] = 'a';
-	ck_assert_int_eq(hostname_parse(in, HOSTNAME_MAX + 2, 0, &h, &errstr), -1);
+	ck_assert_int_eq(hostname_parse(in, HOSTNAME_MAX + 2, false, &h, &errstr), -1);
 	/* all dots: as many empty labels as bytes, rejected without writing past label[] */
 	memset(in, '.', sizeof in);
-	ck_assert_int_eq(hostname_parse(in, HOSTNAME_MAX, 0, &h, &errstr), -1);
+	ck_assert_int_eq(hostname_parse(in, HOSTNAME_MAX, false, &h, &errstr), -1);
 	ck_assert_str_eq(errstr, "empty label in host name");
 }
 END_TEST

@@ -32,7 +32,7 @@ wmatch(const struct wildcard *w, const char *host, const char **pat)
 	struct hostname h;
 	const char *errstr;
 
-	if (hostname_parse(host, strlen(host), 0, &h, &errstr) == 0)
+	if (hostname_parse(host, strlen(host), false, &h, &errstr) == 0)
 		(void)hostset_match(keys, &h, &hit, offs, &n);
 	return wildcard_match(w, host, strlen(host), offs, n, pat, &kind);
 }

@@ -32,4 +32,4 @@ autoreconf -fi
 mkdir -p build
 cd build
 ../configure --enable-werror --libexecdir=/usr/lib/squid
-make -j"$(nproc)"
+make -j"$(nproc)" all bench	# bench: the benchmark programs, warning-clean too

@@ -52,11 +52,14 @@ lab_wait_port() {
 
 lab_start() {
 	local tool
+	# Missing root or tools: a skip (automake's 77), which tests/run-all.sh fails under CI.
 	for tool in "$SQUID" c-icap curl python3; do
-		command -v "$tool" > /dev/null || lab_die "$tool is not installed (run tests/setup.sh)"
+		command -v "$tool" > /dev/null ||
+		    { echo "SKIP: $tool is not installed (run tests/setup.sh)"; exit 77; }
 	done
+	[ "$(id -u)" = 0 ] ||
+	    { echo "SKIP: must run as root (Squid starts its helpers as user proxy)"; exit 77; }
 	LAB_SERVICE=kplab$$x$RANDOM
-	[ "$(id -u)" = 0 ] || lab_die "must run as root (Squid starts its helpers as user proxy)"
 	LAB=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-lab.XXXXXX")
 	[ -n "${LAB_KPOINT:-}" ] || lab_pick_net	# a caller may pick it first, to name it
 	chmod 755 "$LAB"
