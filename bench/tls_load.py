@@ -7,29 +7,24 @@ usage: tls_load.py PROXY_ADDR:PORT TARGET:PORT SNI CAFILE small N THREADS PATH
 small: N connections, THREADS at a time, each fetching PATH; prints "connections/s errors".
 large: one connection fetching PATH; prints "MB/s bytes".
 """
-import socket
+import os
 import ssl
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lab"))
+from tlsclient import connect_through  # noqa: E402  (one CONNECT client for tests and bench)
+
 proxy, target, sni, cafile, mode = sys.argv[1:6]
-paddr, pport = proxy.rsplit(":", 1)
 ctx = ssl.create_default_context(cafile=cafile)
 ctx.check_hostname = False
 
 
-def fetch(path, sink=None):
-    sock = socket.create_connection((paddr, int(pport)), timeout=60)
-    sock.sendall(("CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (target, target)).encode())
-    reply = b""
-    while b"\r\n\r\n" not in reply:
-        chunk = sock.recv(4096)
-        if not chunk:
-            raise EOFError("proxy closed")
-        reply += chunk
-    if reply.split()[1] != b"200":
-        raise EOFError("CONNECT: " + reply.split(b"\r\n")[0].decode())
+def fetch(path):
+    sock, status = connect_through(proxy, target, 60)
+    if status != b"200":
+        raise EOFError("CONNECT: " + status.decode())
     tls = ctx.wrap_socket(sock, server_hostname=sni)
     tls.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % (path, sni))
                 .encode())

@@ -31,14 +31,29 @@ def issuer_cn(cert):
     return "?"
 
 
-def read_response(tls):
+def read_head(sock, what):
+    """Read up to the end of an HTTP head; returns (head, the bytes after it)."""
     data = b""
     while b"\r\n\r\n" not in data:
-        chunk = tls.recv(65536)
+        chunk = sock.recv(65536)
         if not chunk:
-            raise EOFError("connection closed before the reply's headers")
+            raise EOFError("connection closed before the end of " + what)
         data += chunk
-    head, body = data.split(b"\r\n\r\n", 1)
+    return data.split(b"\r\n\r\n", 1)
+
+
+def connect_through(proxy, target, timeout):
+    """A socket tunnelled by proxy ("ADDR:PORT") to target ("HOST:PORT") with CONNECT, and
+    the proxy's status code (bytes)."""
+    paddr, pport = proxy.rsplit(":", 1)
+    sock = socket.create_connection((paddr, int(pport)), timeout=timeout)
+    sock.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
+    head, _ = read_head(sock, "the CONNECT reply")
+    return sock, head.split()[1]
+
+
+def read_response(tls):
+    head, body = read_head(tls, "the reply's headers")
     lines = head.decode("latin-1").split("\r\n")
     status = lines[0].split()[1]
     length = None
@@ -69,16 +84,8 @@ def main():
     out = {"connect": "-", "http": "-", "issuer": "-", "bytes": "-", "sha": "-"}
     try:
         if a.proxy:
-            paddr, pport = a.proxy.rsplit(":", 1)
-            sock = socket.create_connection((paddr, int(pport)), timeout=TIMEOUT)
-            sock.sendall(f"CONNECT {a.target} HTTP/1.1\r\nHost: {a.target}\r\n\r\n".encode())
-            reply = b""
-            while b"\r\n\r\n" not in reply:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    raise EOFError("proxy closed the connection after CONNECT")
-                reply += chunk
-            out["connect"] = reply.split()[1].decode()
+            sock, status = connect_through(a.proxy, a.target, TIMEOUT)
+            out["connect"] = status.decode()
         else:
             sock = socket.create_connection((thost, int(tport)), timeout=TIMEOUT)
         ctx = ssl.create_default_context(cafile=a.cafile)
