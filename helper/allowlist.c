@@ -141,7 +141,14 @@ add_net(struct loader *ld, const char *v)
 	const char *errstr;
 
 	if (cidr_parse(v, &net, &errstr) == -1) {
-		load_error(ld, "net '%s': %s", v, errstr);
+		if (errstr == cidr_host_bits_error) {
+			char text[CIDR_TEXT_MAX];
+
+			cidr_format(&net, text, sizeof text);
+			load_error(ld, "net '%s': %s; perhaps you meant 'net %s' (the network), or the "
+			    "one address without the /%u", v, errstr, text, net.len);
+		} else
+			load_error(ld, "net '%s': %s", v, errstr);
 		return;
 	}
 	if (net.len == 0) {

@@ -52,14 +52,16 @@ cidr_parse_addr(const char *text, size_t len, struct cidr *out)
 	return false;
 }
 
-/* Zero every bit past len. */
-static void
-apply_mask(uint8_t *addr, unsigned len, unsigned bits)
+const char cidr_host_bits_error[] = "address has bits set past the prefix length";
+
+void
+cidr_truncate(struct cidr *c, unsigned len)
 {
-	unsigned i;
+	unsigned i, bits = c->af == 4 ? 32 : 128;
 
 	for (i = len; i < bits; i++)
-		addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		c->addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+	c->len = (uint8_t)len;
 }
 
 int
@@ -97,9 +99,10 @@ cidr_parse(const char *text, struct cidr *out, const char **errstr)
 		out->len = (uint8_t)len;
 	}
 	masked = *out;
-	apply_mask(masked.addr, masked.len, bits);
+	cidr_truncate(&masked, masked.len);
 	if (memcmp(masked.addr, out->addr, sizeof masked.addr) != 0) {
-		*errstr = "address has bits set past the prefix length";
+		*out = masked;	/* the network the text most likely meant */
+		*errstr = cidr_host_bits_error;
 		return -1;
 	}
 	return 0;
@@ -265,7 +268,8 @@ cidrset_match(const struct cidrset *set, const struct cidr *addr, struct cidr *h
 		    (set->lens6[len / 64] >> (len % 64)) & 1;
 
 		if (len < (int)bits)
-			key.addr[len / 8] &= (uint8_t)~(0x80u >> (len % 8));
+			key.addr[len / 8] &= (uint8_t)~(0x80u >> (len % 8));	/* one bit a step:
+				cidr_truncate's work, done incrementally on the hot path */
 		if (!present)
 			continue;
 		key.len = (uint8_t)len;

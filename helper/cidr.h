@@ -28,9 +28,15 @@ bool cidr_parse_addr(const char *text, size_t len, struct cidr *out);
 
 /*
  * Parse "addr" or "addr/len" into *out. Host bits past len must be zero. Returns 0, or -1 with
- * *errstr set to a static message. text is not retained.
+ * *errstr set to a static message. When the only fault is host bits set past len, *errstr is
+ * cidr_host_bits_error and *out holds the network with those bits cleared (what the text most
+ * likely meant), for a message that suggests it. text is not retained.
  */
 int cidr_parse(const char *text, struct cidr *out, const char **errstr);
+extern const char cidr_host_bits_error[];
+
+/* Clear every address bit past len and make len the prefix length (len <= the family's). */
+void cidr_truncate(struct cidr *c, unsigned len);
 
 /*
  * Is net an IPv6 network of IPv4-mapped addresses (inside ::ffff:0:0/96)? Such a network in a

@@ -61,8 +61,7 @@ inside_larger(const struct allowlist *al, const struct cidr *net)
 	int len;
 
 	for (len = net->len - 1; len >= 0; len--) {
-		up.addr[len / 8] &= (uint8_t)~(0x80u >> (len % 8));
-		up.len = (uint8_t)len;
+		cidr_truncate(&up, (unsigned)len);
 		if (cidrset_has(al->nets, &up))
 			return true;
 	}

@@ -49,7 +49,8 @@ static const struct {
 	{ "host a.example..\n", "t.conf:1: host 'a.example..': empty label in host name\n" },
 	{ "regex (x\n", "t.conf:1: regex '(x': missing closing parenthesis at offset 2\n" },
 	{ "net 10.0.0.1/8\n", "t.conf:1: net '10.0.0.1/8': address has bits set past the prefix "
-	  "length\n" },
+	  "length; perhaps you meant 'net 10.0.0.0/8' (the network), or the one address without the "
+	  "/8\n" },
 	{ "net 300.1.1.1\n", "t.conf:1: net '300.1.1.1': not an IPv4 or IPv6 address\n" },
 	{ "port 0\n", "t.conf:1: port '0': not a port number 1-65535 or a range N-M\n" },
 	{ "port 65536\n", "t.conf:1: port '65536': not a port number 1-65535 or a range N-M\n" },
