@@ -103,7 +103,8 @@ if squid6=$(bash tests/squid6.sh 2> build/squid6.err); then
 	    s6_ok=no
 	for t in $SQUID_TESTS; do
 		log=build/${t%.sh}.log
-		printf '  %-28s %s\n' "${log##*/}" "$(tail -n 1 "$log")"
+		printf '  %-28s %s\n' "${log##*/}" \
+		    "$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)"
 	done
 	SQUID=$squid6 bash tests/demo.sh > build/demo-squid6.out 2>&1 || s6_ok=no
 	printf '  %-28s %s\n' demo.sh "$(tail -n 1 build/demo-squid6.out)"
