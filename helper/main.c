@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -342,11 +343,11 @@ print_counters(struct state *st)
 	};
 	enum { N = sizeof v / sizeof v[0] };
 	struct declog_field f[N];
-	char text[N][24], line[512];
+	char text[N][24], line[512];	/* at most 8 + 12 * (16 + 20) + 1 bytes are written */
 	size_t i, used = 0;
 
 	used += (size_t)snprintf(line, sizeof line, "counters");
-	for (i = 0; i < N; i++) {
+	for (i = 0; i < N && used < sizeof line; i++) {
 		int n = snprintf(text[i], sizeof text[i], "%llu", (unsigned long long)v[i].value);
 
 		f[i] = (struct declog_field){ v[i].key, text[i], (size_t)n };
@@ -437,7 +438,7 @@ serve(struct state *st, const sigset_t *waitmask)
 		}
 		if (pfd[1].revents & POLLIN)
 			reload_done(st);
-		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
 			continue;
 		check_file(st);
 		n = linereader_fill(lr);
@@ -492,6 +493,15 @@ main(int argc, char *argv[])
 	char startup_error[256] = "";
 	int ch, rc;
 
+	/*
+	 * Descriptors 0-2 must be taken before anything opens a file: a closed one would be
+	 * handed to the next open() or pipe() (the reloader's pipe as "stdin": a helper that
+	 * waits on itself). Closed ones get /dev/null; a closed stdin then reads as end of input.
+	 */
+	for (ch = 0; ch <= 2; ch++)
+		if (fcntl(ch, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", ch == 0 ? O_RDONLY : O_WRONLY) != ch)
+			return 1;
 	memset(&st, 0, sizeof st);
 	st.started = time(NULL);
 	while ((ch = getopt_long(argc, argv, "c:f:l:dhV", longopts, NULL)) != -1) {

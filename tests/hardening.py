@@ -337,8 +337,23 @@ def reload_keeps_answering():
     check("big reload: exits at EOF", h.end() == 0)
 
 
+def closed_descriptors():
+    """Started with stdin (or stderr) closed, the helper must not hand that descriptor to a
+    file or pipe of its own and then wait on it: a closed stdin is end of input."""
+    for fd in (0, 2):
+        try:
+            r = subprocess.run([HELPER], preexec_fn=lambda fd=fd: os.close(fd),
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=5,
+                               stdin=subprocess.DEVNULL)
+            rc = r.returncode
+        except subprocess.TimeoutExpired:
+            rc = "hung"
+        check("started with fd %d closed: ends at once, exit 0" % fd, rc == 0, rc)
+
+
 def main():
     try:
+        closed_descriptors()
         bad_command_lines()
         fifos_and_devices()
         log_faults()
