@@ -26,6 +26,8 @@ struct declog {
 	time_t		 last_check;	/* when the path was last compared with fd */
 	bool		 torn;		/* the last write was cut short: the file's last line
 					   has no newline yet */
+	bool		 detached;	/* fd's file is no longer at path, and path cannot be
+					   opened: every line is lost until it can */
 };
 
 /*
@@ -91,15 +93,20 @@ still_there(struct declog *dl, time_t now)
 	int fd;
 
 	if (now == dl->last_check)
-		return true;
+		return !dl->detached;
 	dl->last_check = now;
 	if (fstat(dl->fd, &mine) == 0 && stat(dl->path, &named) == 0 &&
-	    mine.st_dev == named.st_dev && mine.st_ino == named.st_ino)
+	    mine.st_dev == named.st_dev && mine.st_ino == named.st_ino) {
+		dl->detached = false;
 		return true;
-	if ((fd = open_log(dl->path)) == -1)
+	}
+	if ((fd = open_log(dl->path)) == -1) {
+		dl->detached = true;
 		return false;
+	}
 	close(dl->fd);
 	dl->fd = fd;
+	dl->detached = false;
 	dl->torn = ends_mid_line(fd);
 	return true;
 }

@@ -217,9 +217,9 @@ static const char *const unrelated[] = {
 	"192.0.2.1", "2001:db8::1", "kpoint.com.evil.example", "0",
 };
 
-/* Does code match every name in unrelated? */
+/* Does code match every name in unrelated? Under the same work limits as every match. */
 static bool
-matches_everything(pcre2_code *code)
+matches_everything(pcre2_code *code, pcre2_match_context *mctx)
 {
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
 	size_t i;
@@ -229,7 +229,7 @@ matches_everything(pcre2_code *code)
 		abort();	/* out of memory inside PCRE2 */
 	for (i = 0; all && i < sizeof unrelated / sizeof unrelated[0]; i++)
 		all = pcre2_match(code, (PCRE2_SPTR)unrelated[i], strlen(unrelated[i]), 0, 0, md,
-		    NULL) >= 0;
+		    mctx) >= 0;
 	pcre2_match_data_free(md);
 	return all;
 }
@@ -241,7 +241,7 @@ wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errs
 
 	if (code == NULL)
 		return -1;
-	if (matches_everything(code)) {
+	if (matches_everything(code, w->mctx)) {
 		pcre2_code_free(code);
 		snprintf(errbuf, errsize, "matches every host (localhost, example.com and "
 		    "192.0.2.1 alike); anchor it to kPoint's names, e.g. ^mp[0-9]+se\\.kpoint\\.com$");
