@@ -54,17 +54,17 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	if (v->p == NULL)
 		return 0;
 	/*
-	 * An IP literal: bare, or IPv6 in brackets as in a URL. Squid 5.7 sends the brackets of an
-	 * IPv6 literal host escaped, exactly "%5B...%5D" (squid-helper-protocol.md, 1b); no other
-	 * escape is ever part of a host.
+	 * An IPv6 literal in brackets: "[...]" as in a URL, or exactly "%5B...%5D" as Squid 5.7
+	 * sends it (squid-helper-protocol.md, 1b). Neither '[' nor '%' can start a host name, so
+	 * a host that starts with one is this or no host at all; no other escape is ever part of
+	 * a host. One byte decides, so names pay nothing for it.
 	 */
-	if (v->len > 2 && v->p[0] == '[' && v->p[v->len - 1] == ']') {
-		if (!cidr_parse_addr(v->p + 1, v->len - 2, &addr) || addr.af != 6)
-			return 0;
-		return match_net(al, &addr, d);
-	}
-	if (v->len > 6 && memcmp(v->p, "%5B", 3) == 0 && memcmp(v->p + v->len - 3, "%5D", 3) == 0) {
-		if (!cidr_parse_addr(v->p + 3, v->len - 6, &addr) || addr.af != 6)
+	if (v->p[0] == '[' || v->p[0] == '%') {
+		size_t b = v->p[0] == '[' ? 1 : 3;	/* the length of each bracket */
+
+		if (v->len <= 2 * b || (b == 3 && memcmp(v->p, "%5B", 3) != 0) ||
+		    memcmp(v->p + v->len - b, b == 1 ? "]" : "%5D", b) != 0 ||
+		    !cidr_parse_addr(v->p + b, v->len - 2 * b, &addr) || addr.af != 6)
 			return 0;
 		return match_net(al, &addr, d);
 	}

@@ -127,6 +127,8 @@ static const struct {
 	{ "[2001:db8::1]", VERDICT_ALLOW },
 	{ "%5B2001:db9::1%5D", VERDICT_OTHER },		/* not in the net */
 	{ "%5b2001:db8::1%5d", VERDICT_OTHER },		/* Squid writes upper-case escapes */
+	{ "%5b2001:db8::1%5D", VERDICT_OTHER },
+	{ "%252001:db8::1%5D", VERDICT_OTHER },
 	{ "%5B2001:db8::1]", VERDICT_OTHER },
 	{ "[2001:db8::1%5D", VERDICT_OTHER },
 	{ "%5B2001:db8::1", VERDICT_OTHER },
