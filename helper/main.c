@@ -113,15 +113,6 @@ usage(FILE *f)
 	    "  -h, --help  -V, --version\n");
 }
 
-/* ctime too: a chmod that lets the proxy user read a file changes nothing else. */
-static bool
-same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 static void
 describe(const struct allowlist *al, char *buf, size_t size)
 {
@@ -211,8 +202,6 @@ static void
 load_now(struct state *st, enum cause why)
 {
 	struct reload_result res;
-	size_t len = 0;
-	FILE *errs;
 
 	memset(&res, 0, sizeof res);
 	if (st->cfg == CONFIG_BUILTIN) {
@@ -223,14 +212,7 @@ load_now(struct state *st, enum cause why)
 		}
 	} else {
 		remember_file(st);
-		if ((errs = open_memstream(&res.errors, &len)) == NULL)
-			fatal("open_memstream");
-		res.list = allowlist_load_file(st->config, errs, &res.nerrors);
-		fclose(errs);
-		if (len == 0) {
-			free(res.errors);
-			res.errors = NULL;
-		}
+		reloader_load(st->config, NULL, &res);
 	}
 	apply(st, why, &res);
 }
@@ -309,11 +291,11 @@ check_file(struct state *st)
 		st->seen_valid = false;
 		return;
 	}
-	if (st->seen_valid && same_file(&sb, &st->seen))
+	if (st->seen_valid && reloader_same_file(&sb, &st->seen))
 		return;
 	if (st->seen_valid && sb.st_ino == st->seen.st_ino && sb.st_dev == st->seen.st_dev) {
 		/* the same file, written in place: wait until it has settled */
-		if (!st->pending_valid || !same_file(&sb, &st->pending)) {
+		if (!st->pending_valid || !reloader_same_file(&sb, &st->pending)) {
 			st->pending = sb;
 			st->pending_valid = true;
 			return;

@@ -33,48 +33,55 @@ reloader_new(void)
 	return r;
 }
 
-static bool
-same_stat(const struct stat *a, const struct stat *b)
+bool
+reloader_same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
 	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
 	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-static void *
-load(void *arg)
+void
+reloader_load(const char *path, const struct allowlist *current, struct reload_result *res)
 {
-	struct reloader *r = arg;
-	struct reload_result *res = &r->res;
 	struct stat before, after;
 	bool stable;
 	size_t len = 0;
 	FILE *errs;
-	char done = 1;
-	ssize_t n;
 
+	memset(res, 0, sizeof *res);
 	if ((errs = open_memstream(&res->errors, &len)) == NULL)
 		fatal("open_memstream");
-	stable = stat(r->path, &before) == 0;
-	res->list = allowlist_load_file(r->path, errs, &res->nerrors);
+	stable = stat(path, &before) == 0;
+	res->list = allowlist_load_file(path, errs, &res->nerrors);
 	if (res->list != NULL && stable)
-		stable = stat(r->path, &after) == 0 && same_stat(&before, &after);
+		stable = stat(path, &after) == 0 && reloader_same_file(&before, &after);
 	if (res->list != NULL && !stable) {
 		fprintf(errs, "%s: changed while it was read (still being written?); not loaded\n",
-		    r->path);
+		    path);
 		res->nerrors = 1;
 		allowlist_free(res->list);
 		res->list = NULL;
 	}
-	if (res->list != NULL && r->current != NULL) {
-		res->added = allowlist_missing(res->list, r->current);
-		res->removed = allowlist_missing(r->current, res->list);
+	if (res->list != NULL && current != NULL) {
+		res->added = allowlist_missing(res->list, current);
+		res->removed = allowlist_missing(current, res->list);
 	}
 	fclose(errs);
 	if (len == 0) {
 		free(res->errors);
 		res->errors = NULL;
 	}
+}
+
+static void *
+load(void *arg)
+{
+	struct reloader *r = arg;
+	char done = 1;
+	ssize_t n;
+
+	reloader_load(r->path, r->current, &r->res);
 	do
 		n = write(r->pipe[1], &done, 1);
 	while (n == -1 && errno == EINTR);

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "allowlist.h"
 
@@ -38,7 +39,7 @@ bool reloader_busy(const struct reloader *r);
 /*
  * Start loading path (not retained past the call: it is copied). current (may be NULL) is the
  * list in force, read by the loader to count changes. A file that changes while it is read
- * (size, times or inode differ before and after) does not load: it is still being written.
+ * (reloader_same_file differs before and after) does not load: it is still being written.
  * Returns 0, or -1 if a load is already running.
  */
 int reloader_start(struct reloader *r, const char *path, const struct allowlist *current);
@@ -48,6 +49,19 @@ int reloader_start(struct reloader *r, const char *path, const struct allowlist 
  * true; otherwise return false. Never blocks.
  */
 bool reloader_take(struct reloader *r, struct reload_result *res);
+
+/*
+ * Load path on the caller's thread, exactly as a started load does (at start-up there is
+ * nothing to answer with meanwhile). current as for reloader_start. Fills *res; the caller
+ * owns res->list and res->errors.
+ */
+void reloader_load(const char *path, const struct allowlist *current, struct reload_result *res);
+
+/*
+ * Is the file b describes the same version as a: inode, size, mtime and ctime (a chmod that
+ * lets the proxy user read it changes only ctime)?
+ */
+bool reloader_same_file(const struct stat *a, const struct stat *b);
 
 /* Free al on a detached thread (allowlist_free of a large list takes tens of milliseconds). */
 void reloader_dispose(struct allowlist *al);
