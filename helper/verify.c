@@ -160,7 +160,7 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 	struct query *queries;
 	char **lines;
 	const char *why;
-	size_t nlines, nhosts = 0, i, count[ERROR + 1] = { 0 }, nnets = 0, unused = 0, cursor = 0;
+	size_t nlines, nhosts = 0, i, count[ERROR + 1] = { 0 }, nnets = 0, unused = 0;
 	struct cidr net;
 	enum verify_result result;
 	int rc;
@@ -231,12 +231,12 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 		}
 		count[h->finding == PENDING ? ERROR : h->finding]++;
 	}
-	while (cidrset_next(al->nets, &cursor, &net))
-		nnets++;
-	for (i = 0; count[ERROR] == 0 && i < nlines; i++) {	/* the list's order: sorted */
-		if (strncmp(lines[i], "net ", 4) != 0 || cidr_parse(lines[i] + 4, &net, &why) == -1 ||
-		    cidrset_has(run.used, &net))
+	for (i = 0; i < nlines; i++) {	/* the list's order: sorted */
+		if (strncmp(lines[i], "net ", 4) != 0 || cidr_parse(lines[i] + 4, &net, &why) == -1)
 			continue;
+		nnets++;
+		if (count[ERROR] > 0 || cidrset_has(run.used, &net))
+			continue;	/* used, or not judged: some host went unanswered */
 		fprintf(out, "unused   %s (no listed host resolves into it)\n", lines[i]);
 		unused++;
 	}
