@@ -51,22 +51,21 @@ for port in 443 1935 5222; do
 	iptables -t nat -A OUTPUT -p tcp --dport "$port" -j REDIRECT --to-ports "$LAB_INTERCEPT_PORT"
 done
 
-field() { cut -d' ' -f"$1" <<< "$2"; }
 tls() { lab_tls_get --direct "$@"; }	# TARGET SNI HOST PATH, intercepted on its way
 
 r=$(tls "$LAB_KPOINT:443" - - /i/ip/test.mp4)
-check "listed kPoint address, no SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+check "listed kPoint address, no SNI: spliced" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
 r=$(tls "$LAB_KPOINT:443" mp001se.kpoint.com mp001se.kpoint.com /i/k/test.mp4)
-check "listed kPoint address, kPoint SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+check "listed kPoint address, kPoint SNI: spliced" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
 r=$(tls "$LAB_CDN:443" d1.cloudfront.net d1.cloudfront.net /i/c/test.mp4)
-check "CloudFront by its SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+check "CloudFront by its SNI: spliced" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
 r=$(tls "$LAB_OTHER:443" www.other.example www.other.example /i/o/index.html)
-check "another site: bumped" "$(field 2 "$r") $(field 3 "$r")" "200 $BUMP_CA"
+check "another site: bumped" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $BUMP_CA"
 r=$(tls "$LAB_OTHER:443" d1.cloudfront.net d1.cloudfront.net /i/s/index.html)
 check "another site's address with CloudFront's SNI: not spliced" \
-    "$([ "$(field 3 "$r")" = "$ORIGIN_CA" ] && echo spliced || echo no)" no
+    "$([ "$(lab_tls_field 3 "$r")" = "$ORIGIN_CA" ] && echo spliced || echo no)" no
 r=$(tls "$LAB_KPOINT:443" www.other.example www.other.example /i/s2/index.html)
-check "kPoint's address with another SNI: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+check "kPoint's address with another SNI: not spliced" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 check "kPoint on 1935, not TLS, intercepted" \
     "$(curl -s -o /dev/null -m 10 -w '%{http_code}' "http://$LAB_KPOINT:1935/i/rtmp/test.mp4")" 200
 sleep 0.5
@@ -78,7 +77,7 @@ for p in /i/ip/ /i/k/ /i/c/ /i/rtmp/; do
 	check "scanner saw nothing of the spliced $p" "$(grep -cF "$p" "$LAB/icap/access.log")" 0
 done
 for m in REQMOD RESPMOD; do
-	grep -F " $m " "$LAB/icap/access.log" | grep -qF "url=https://www.other.example/i/o/index.html"
+	lab_icap_saw $m "url=https://www.other.example/i/o/index.html"
 	check "scanner saw $m for the bumped other site" "$?" 0
 done
 if [ "$(lab_origin_saw "$LAB_OTHER:443" /i/s/index.html)" = 0 ] ||

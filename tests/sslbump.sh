@@ -27,10 +27,6 @@ LAB_TLS=1
 
 # tls TARGET SNI HOST PATH: "CONNECT HTTP ISSUER BYTES SHA" through the lab's Squid.
 tls() { lab_tls_get --proxy "$@"; }
-field() { cut -d' ' -f"$1" <<< "$2"; }
-scanned() {	# METHOD URL-SUBSTRING: did c-icap see it?
-	grep -F " $1 " "$LAB/icap/access.log" | grep -qF "$2"
-}
 
 # ---- the working set-up -------------------------------------------------------------------
 LAB_ORIGIN_PORT=$(lab_free_port)
@@ -40,33 +36,33 @@ net $LAB_KPOINT/32"
 lab_start
 
 direct=$(lab_tls_get --direct "$LAB_KPOINT:443" mp001se.kpoint.com mp001se.kpoint.com /direct/big.mp4)
-want_sha=$(field 5 "$direct")
-check "origin serves big.mp4 directly over TLS" "$(field 2 "$direct") $(field 3 "$direct")" \
+want_sha=$(lab_tls_field 5 "$direct")
+check "origin serves big.mp4 directly over TLS" "$(lab_tls_field 2 "$direct") $(lab_tls_field 3 "$direct")" \
     "200 $ORIGIN_CA"
 
 r=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com /t/k1/big.mp4)
 check "kPoint HTTPS: spliced (origin's certificate), 8 MiB intact" \
-    "$(field 1 "$r") $(field 2 "$r") $(field 3 "$r") $(field 4 "$r") $(field 5 "$r")" \
+    "$(lab_tls_field 1 "$r") $(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r") $(lab_tls_field 4 "$r") $(lab_tls_field 5 "$r")" \
     "200 200 $ORIGIN_CA 8388608 $want_sha"
 r=$(tls portal.kpoint.com:443 portal.kpoint.com portal.kpoint.com /t/k2/index.html)
 check "kPoint HTML over HTTPS: spliced too (the whole connection is kPoint's)" \
-    "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
 r=$(tls d1.cloudfront.net:443 d1.cloudfront.net d1.cloudfront.net /t/c1/test.mp4)
-check "CloudFront HTTPS: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+check "CloudFront HTTPS: spliced" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
 r=$(tls www.other.example:443 www.other.example www.other.example /t/o1/index.html)
-check "other site HTTPS: bumped (bump CA)" "$(field 2 "$r") $(field 3 "$r")" "200 $BUMP_CA"
+check "other site HTTPS: bumped (bump CA)" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $BUMP_CA"
 r=$(tls "$LAB_KPOINT:443" - - /t/ip1/test.mp4)
-check "listed kPoint address, no SNI: spliced" "$(field 2 "$r") $(field 3 "$r")" "200 $ORIGIN_CA"
+check "listed kPoint address, no SNI: spliced" "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
 r=$(tls "$LAB_OTHER:443" - - /t/ip2/test.mp4)
-check "unlisted address, no SNI: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+check "unlisted address, no SNI: not spliced" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 r=$(tls "$LAB_KPOINT:443" www.other.example www.other.example /t/ip3/index.html)
-check "listed kPoint address + SNI other: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+check "listed kPoint address + SNI other: not spliced" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 r=$(tls www.other.example:443 mp001se.kpoint.com mp001se.kpoint.com /t/s1/index.html)
-check "CONNECT other + SNI kPoint: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+check "CONNECT other + SNI kPoint: not spliced" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 r=$(tls mp001se.kpoint.com:443 www.other.example www.other.example /t/s2/index.html)
-check "CONNECT kPoint + SNI other: not spliced" "$(field 3 "$r")" "$BUMP_CA"
+check "CONNECT kPoint + SNI other: not spliced" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 r=$(tls www.other.example:443 www.other.example mp001se.kpoint.com /t/h1/test.mp4)
-check "bumped tunnel, request claims Host kPoint: bumped" "$(field 3 "$r")" "$BUMP_CA"
+check "bumped tunnel, request claims Host kPoint: bumped" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 check "non-TLS CONNECT kPoint :1935" "$(lab_connect mp001se.kpoint.com:1935)" 200
 check "non-TLS CONNECT kPoint :5222" "$(lab_connect mp001se.kpoint.com:5222)" 200
 sleep 0.5	# let Squid, c-icap and the origin write their logs
@@ -83,14 +79,14 @@ done
 check "scanner saw no CONNECT for the spliced kPoint and CloudFront" \
     "$(grep -cE 'url=(mp001se\.kpoint\.com|portal\.kpoint\.com|d1\.cloudfront\.net):443' "$LAB/icap/access.log")" 0
 for m in REQMOD RESPMOD; do
-	scanned $m "url=https://www.other.example/t/o1/index.html"
+	lab_icap_saw $m "url=https://www.other.example/t/o1/index.html"
 	check "scanner saw $m for the bumped other site" "$?" 0
 done
-scanned REQMOD "url=https://mp001se.kpoint.com/t/s1/index.html"
+lab_icap_saw REQMOD "url=https://mp001se.kpoint.com/t/s1/index.html"
 check "CONNECT other + SNI kPoint: decrypted requests scanned" "$?" 0
-scanned REQMOD "url=https://www.other.example/t/s2/index.html"
+lab_icap_saw REQMOD "url=https://www.other.example/t/s2/index.html"
 check "CONNECT kPoint + SNI other: decrypted requests scanned" "$?" 0
-if scanned REQMOD "url=https://mp001se.kpoint.com/t/h1/test.mp4" ||
+if lab_icap_saw REQMOD "url=https://mp001se.kpoint.com/t/h1/test.mp4" ||
     [ "$(lab_origin_saw "$O:443" /t/h1/test.mp4)" = 0 ]; then pass; else
 	fail "a decrypted request claiming Host kPoint reached the origin unscanned"; fi
 check "access.log: kPoint's CONNECT tunnelled" \
@@ -148,13 +144,13 @@ for variant in bh-all bh-some exit-at-once bad-list; do
 	got[kpoint]=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com "$p/k/test.mp4")
 	sleep 0.5
 	for c in other spoof-sni spoof-target claim-host noSNI-unlisted; do
-		if [ "$(field 3 "${got[$c]}")" = "$ORIGIN_CA" ]; then
+		if [ "$(lab_tls_field 3 "${got[$c]}")" = "$ORIGIN_CA" ]; then
 			fail "$variant: $c was spliced (${got[$c]})"; else pass; fi
 	done
 	# Every request that reached the other site's origin was scanned first.
 	unscanned=0
 	while read -r _ _ host path; do
-		scanned REQMOD "$path" || { unscanned=$((unscanned + 1));
+		lab_icap_saw REQMOD "$path" || { unscanned=$((unscanned + 1));
 		    echo "  $variant: reached the origin unscanned: $host $path"; }
 	done < <(grep -F " $p/" "$LAB/origin.log" | grep -vF "$p/k/")
 	check "$variant: no request reached a non-kPoint origin unscanned" "$unscanned" 0

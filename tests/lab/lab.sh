@@ -201,6 +201,10 @@ lab_tls_get() {
 	    --target "$1" --sni "$2" --host "$3" "$4" 2>> "$LAB/tlsclient.err"
 }
 
+# lab_tls_field N LINE: field N of lab_tls_get's line (1 CONNECT, 2 HTTP, 3 issuer, 4 bytes,
+# 5 SHA-256).
+lab_tls_field() { cut -d' ' -f"$1" <<< "$2"; }
+
 # lab_origin_saw ADDR:PORT PATH: how many requests for PATH reached that origin listener.
 lab_origin_saw() {
 	grep -c "^$1 [a-z]* [^ ]* $2\$" "$LAB/origin.log"
