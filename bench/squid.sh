@@ -16,6 +16,7 @@ TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
 TOP_SRCDIR=$TOP
 . tests/lab/lab.sh
+. bench/lib.sh
 command -v wrk > /dev/null || { echo "bench: wrk is not installed (tests/setup.sh installs it)"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (Squid)"; exit 1; }
 
@@ -55,29 +56,13 @@ variant_lines() {
 	esac
 }
 
-ticks() {	# user+system clock ticks of the given pids
-	local t=0 p
-	for p in "$@"; do
-		[ -r "/proc/$p/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-	done
-	echo "$t"
-}
-
 measure() {	# mode variant -> "req/s squid-cpu% helper-cpu% non-2xx"
 	local mode=$1 v=$2 port conf out
 	port=$(lab_free_port)
 	conf=$D/squid-$v.conf
 	cat > "$conf" <<-CONF
 	http_port 127.0.0.1:$port
-	pid_filename $D/squid-$v.pid
-	cache_log $D/cache-$v.log
-	access_log none
-	coredump_dir $D
-	hosts_file $D/hosts
-	dns_nameservers 127.0.0.1
-	pinger_enable off
-	netdb_filename none
-	shutdown_lifetime 1 second
+	$(bench_squid_head "$D" "$v")
 	visible_hostname kpoint-bench
 	cache_mem 64 MB
 	$([ "$mode" = forwarded ] && echo "cache deny all")

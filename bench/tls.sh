@@ -16,6 +16,7 @@ TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
 TOP_SRCDIR=$TOP
 . tests/lab/lab.sh
+. bench/lib.sh
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (Squid)"; exit 1; }
 [ -x /usr/lib/squid/security_file_certgen ] || { echo "bench: needs squid-openssl"; exit 1; }
 
@@ -52,26 +53,16 @@ bump_lines() {
 	esac
 }
 
-ticks() { [ -r "/proc/$1/stat" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
-
 start_squid() {	# variant -> sets port, sq
 	local v=$1 conf=$D/squid-$1.conf bump=""
 	port=$(lab_free_port)
 	[ "$v" != t ] && bump=" ssl-bump tls-cert=$D/bump-ca.pem generate-host-certificates=on dynamic_cert_mem_cache_size=4MB"
 	cat > "$conf" <<-CONF
 	http_port 127.0.0.1:$port$bump
-	pid_filename $D/squid-$v.pid
-	cache_log $D/cache-$v.log
-	access_log none
-	coredump_dir $D
-	hosts_file $D/hosts
-	dns_nameservers 127.0.0.1
-	pinger_enable off
-	netdb_filename none
-	shutdown_lifetime 1 second
+	$(bench_squid_head "$D" "$v")
 	visible_hostname kpoint-tlsbench
 	cache deny all
-	$([ "$v" != t ] && echo "sslcrtd_program /usr/lib/squid/security_file_certgen -s $D/ssl_db -M 4MB")
+	$([ "$v" != t ] && echo "sslcrtd_program $SQUID_CERTGEN -s $D/ssl_db -M 4MB")
 	$([ "$v" != t ] && echo "sslcrtd_children 3 startup=1 idle=1")
 	tls_outgoing_options cafile=$D/origin-ca.crt
 	acl localnet src 127.0.0.0/8
