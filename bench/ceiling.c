@@ -10,34 +10,34 @@
 #include <unistd.h>
 
 #include "linereader.h"
-#include "reply.h"
+#include "writer.h"
 #include "request.h"
 
 int
 main(void)
 {
 	struct linereader *lr = linereader_new(STDIN_FILENO);
-	struct reply *r = reply_new(STDOUT_FILENO);
+	struct writer *r = writer_new(STDOUT_FILENO);
 	enum line_status s;
 	const char *id;
 	size_t len, idlen;
 	char *line;
 	ssize_t n;
 
-	if (reply_nodelay(STDOUT_FILENO) == -1)
+	if (writer_nodelay(STDOUT_FILENO) == -1)
 		return 1;
 	for (;;) {
 		while ((s = linereader_next(lr, &line, &len)) != LINE_NONE) {
 			id = request_peek_id(line, len, &idlen);
-			reply_begin(r, id, idlen, "OK");
-			if (reply_end(r) == -1)
+			writer_begin(r, id, idlen, "OK");
+			if (writer_end(r) == -1)
 				return 1;
 		}
-		if (reply_flush(r) == -1)
+		if (writer_flush(r) == -1)
 			return 1;
 		n = linereader_fill(lr);
 		if (n == 0 || (n == -1 && errno != EINTR))
 			break;
 	}
-	return reply_flush(r) == 0 ? 0 : 1;
+	return writer_flush(r) == 0 ? 0 : 1;
 }

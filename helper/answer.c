@@ -12,9 +12,9 @@ static int
 answer_bh(struct answerer *a, const char *id, size_t idlen, const char *msg)
 {
 	a->counters.bh++;
-	reply_begin(a->out, id, idlen, "BH");
-	reply_kv(a->out, "message", msg, strlen(msg));
-	return reply_end(a->out);
+	writer_begin(a->out, id, idlen, "BH");
+	writer_kv(a->out, "message", msg, strlen(msg));
+	return writer_end(a->out);
 }
 
 const char *
@@ -65,10 +65,10 @@ answer_line(struct answerer *a, char *line, size_t len)
 	if (a->list == NULL) {
 		a->counters.failclosed++;
 		a->counters.err++;
-		reply_begin(a->out, req.id, req.idlen, "ERR");
-		reply_kv(a->out, "log", "kpoint-failclosed", strlen("kpoint-failclosed"));
-		reply_kv(a->out, "message", a->failure, strlen(a->failure));
-		return reply_end(a->out);
+		writer_begin(a->out, req.id, req.idlen, "ERR");
+		writer_kv(a->out, "log", "kpoint-failclosed", strlen("kpoint-failclosed"));
+		writer_kv(a->out, "message", a->failure, strlen(a->failure));
+		return writer_end(a->out);
 	}
 	if (policy_decide(a->list, &req, &d, &errstr) == -1)
 		return answer_bh(a, req.id, req.idlen, errstr);
@@ -79,18 +79,18 @@ answer_line(struct answerer *a, char *line, size_t len)
 		size_t mlen = strlen(d.match);
 
 		a->counters.ok++;
-		reply_begin(a->out, req.id, req.idlen, "OK");
-		reply_kv(a->out, "kpoint_", "1", 1);
+		writer_begin(a->out, req.id, req.idlen, "OK");
+		writer_kv(a->out, "kpoint_", "1", 1);
 		/* no printf on the hot path: logv holds the tag and a match of < 320 bytes */
 		memcpy(logv, tag, sizeof tag - 1);
 		memcpy(logv + sizeof tag - 1, d.match, mlen);
-		reply_kv(a->out, "log", logv, sizeof tag - 1 + mlen);
-		return reply_end(a->out);
+		writer_kv(a->out, "log", logv, sizeof tag - 1 + mlen);
+		return writer_end(a->out);
 	}
 	case VERDICT_OTHER:
 		a->counters.err++;
-		reply_begin(a->out, req.id, req.idlen, "ERR");
-		return reply_end(a->out);
+		writer_begin(a->out, req.id, req.idlen, "ERR");
+		return writer_end(a->out);
 	case VERDICT_DENY_PORT:
 		snprintf(msg, sizeof msg, "kPoint traffic to port %u is not allowed", d.port);
 		break;
@@ -104,13 +104,13 @@ answer_line(struct answerer *a, char *line, size_t len)
 	a->counters.err++;
 	a->counters.denied[d.verdict]++;
 	log_denial(a, &req, &d);
-	reply_begin(a->out, req.id, req.idlen, "ERR");
+	writer_begin(a->out, req.id, req.idlen, "ERR");
 	if (d.verdict != VERDICT_FAIL)
-		reply_kv(a->out, "kpoint_", "0", 1);
+		writer_kv(a->out, "kpoint_", "0", 1);
 	snprintf(logv, sizeof logv, "kpoint-deny:%s", verdict_name(d.verdict));
-	reply_kv(a->out, "log", logv, strlen(logv));
-	reply_kv(a->out, "message", msg, strlen(msg));
-	return reply_end(a->out);
+	writer_kv(a->out, "log", logv, strlen(logv));
+	writer_kv(a->out, "message", msg, strlen(msg));
+	return writer_end(a->out);
 }
 
 int

@@ -17,7 +17,7 @@
 #include "allowlist.h"
 #include "declog.h"
 #include "policy.h"
-#include "reply.h"
+#include "writer.h"
 #include "request.h"
 
 struct counters {
@@ -31,7 +31,7 @@ struct answerer {
 	struct fieldspec	 spec;
 	const struct allowlist	*list;		/* NULL: fail closed */
 	const char		*failure;	/* why there is no list, for the answer's message */
-	struct reply		*out;
+	struct writer		*out;
 	struct declog		*log;		/* NULL: no decision log */
 	struct counters		 counters;
 };

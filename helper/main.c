@@ -28,7 +28,7 @@
 #include "log.h"
 #include "reloader.h"
 #include "verify.h"
-#include "reply.h"
+#include "writer.h"
 #include "request.h"
 #include "xalloc.h"
 
@@ -401,7 +401,7 @@ serve(struct state *st, const sigset_t *waitmask)
 		while ((s = linereader_next(lr, &line, &len)) != LINE_NONE)
 			answer_or_exit(st, s, line, len);
 		/* No complete request left: every answer owed goes out now. */
-		if (reply_flush(st->ans.out) == -1)
+		if (writer_flush(st->ans.out) == -1)
 			exit(0);
 		if (got_term)
 			break;
@@ -435,7 +435,7 @@ serve(struct state *st, const sigset_t *waitmask)
 			break;
 		}
 	}
-	if (reply_flush(st->ans.out) == -1)
+	if (writer_flush(st->ans.out) == -1)
 		exit(0);
 	linereader_free(lr);
 	return 0;
@@ -627,8 +627,8 @@ main(int argc, char *argv[])
 	 * Signals first: a SIGHUP during a long first load must not kill the helper.
 	 */
 	setup_signals(&waitmask);
-	st.ans.out = reply_new(STDOUT_FILENO);
-	if (reply_nodelay(STDOUT_FILENO) == -1)
+	st.ans.out = writer_new(STDOUT_FILENO);
+	if (writer_nodelay(STDOUT_FILENO) == -1)
 		log_warn("stdout: cannot turn off Nagle's algorithm (answers may wait for TCP)");
 	if (startup_error[0] == '\0' && fieldspec_parse(fields, &st.ans.spec, &errstr) == -1)
 		snprintf(startup_error, sizeof startup_error, "-f %s: %s", fields, errstr);
@@ -653,6 +653,6 @@ main(int argc, char *argv[])
 	reloader_free(st.rl);
 	allowlist_free(st.list);
 	declog_close(st.ans.log);
-	reply_free(st.ans.out);
+	writer_free(st.ans.out);
 	return rc;
 }

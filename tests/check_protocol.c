@@ -129,7 +129,7 @@ setup(void)
 	ck_assert_int_eq(nonblocking_pipe(out), 0);
 	ck_assert_int_eq(fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr), 0);
 	a.list = allowlist_builtin();
-	a.out = reply_new(out[1]);
+	a.out = writer_new(out[1]);
 	a.failure = "allowlist not loaded: k.conf:3: bad";
 }
 
@@ -137,7 +137,7 @@ static void
 teardown(void)
 {
 	allowlist_free((struct allowlist *)(uintptr_t)a.list);
-	reply_free(a.out);
+	writer_free(a.out);
 	close(out[0]);
 	close(out[1]);
 }
@@ -149,7 +149,7 @@ answer(const char *text)
 
 	snprintf(buf, sizeof buf, "%s", text);
 	ck_assert_int_eq(answer_line(&a, buf, strlen(buf)), 0);
-	ck_assert_int_eq(reply_flush(a.out), 0);
+	ck_assert_int_eq(writer_flush(a.out), 0);
 	return drain(out[0]);
 }
 
@@ -195,7 +195,7 @@ START_TEST(too_long)
 	ck_assert_int_eq(answer_too_long(&a, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 32), 0);
 	/* digits to the end of the prefix may be a cut ID: not echoed */
 	ck_assert_int_eq(answer_too_long(&a, "12345678901234567890123456789012", 32), 0);
-	ck_assert_int_eq(reply_flush(a.out), 0);
+	ck_assert_int_eq(writer_flush(a.out), 0);
 	ck_assert_str_eq(drain(out[0]),
 	    "12 BH message=\"request line longer than 65536 bytes\"\n"
 	    "BH message=\"request line longer than 65536 bytes\"\n"
@@ -213,8 +213,8 @@ START_TEST(batched_until_flush)
 		ck_assert_int_eq(answer_line(&a, buf, strlen(buf)), 0);
 	}
 	ck_assert_str_eq(drain(out[0]), "");		/* nothing written before the flush */
-	ck_assert_uint_gt(reply_pending(a.out), 0);
-	ck_assert_int_eq(reply_flush(a.out), 0);
+	ck_assert_uint_gt(writer_pending(a.out), 0);
+	ck_assert_int_eq(writer_flush(a.out), 0);
 	ck_assert_uint_eq(strlen(drain(out[0])), 9 * 6 + 90 * 7 + 8);
 }
 END_TEST
@@ -222,17 +222,17 @@ END_TEST
 START_TEST(write_error_reported)
 {
 	int p[2];
-	struct reply *r;
+	struct writer *r;
 
 	ck_assert_int_eq(pipe(p), 0);
 	close(p[0]);
-	r = reply_new(p[1]);
+	r = writer_new(p[1]);
 	signal(SIGPIPE, SIG_IGN);
-	reply_begin(r, NULL, 0, "OK");
-	ck_assert_int_eq(reply_end(r), 0);
-	ck_assert_int_eq(reply_flush(r), -1);
+	writer_begin(r, NULL, 0, "OK");
+	ck_assert_int_eq(writer_end(r), 0);
+	ck_assert_int_eq(writer_flush(r), -1);
 	ck_assert_int_eq(errno, EPIPE);
-	reply_free(r);
+	writer_free(r);
 	close(p[1]);
 }
 END_TEST
@@ -255,9 +255,9 @@ START_TEST(nodelay_on_tcp_only)
 	int p[2], sp[2], ls, c, s;
 
 	ck_assert_int_eq(pipe(p), 0);
-	ck_assert_int_eq(reply_nodelay(p[1]), 0);
+	ck_assert_int_eq(writer_nodelay(p[1]), 0);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	ck_assert_int_eq(reply_nodelay(sp[0]), 0);
+	ck_assert_int_eq(writer_nodelay(sp[0]), 0);
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_ge(ls = socket(AF_INET, SOCK_STREAM, 0), 0);
@@ -268,12 +268,12 @@ START_TEST(nodelay_on_tcp_only)
 	ck_assert_int_eq(connect(c, (struct sockaddr *)&sin, sizeof sin), 0);
 	ck_assert_int_ge(s = accept(ls, NULL, NULL), 0);
 	ck_assert_int_eq(nodelay_of(s), 0);		/* Nagle is on by default */
-	ck_assert_int_eq(reply_nodelay(s), 0);
+	ck_assert_int_eq(writer_nodelay(s), 0);
 	ck_assert_int_ne(nodelay_of(s), 0);
 	ck_assert_int_eq(nodelay_of(c), 0);		/* only the helper's own end */
 
 	close(s);
-	ck_assert_int_eq(reply_nodelay(s), -1);		/* a closed descriptor is an error */
+	ck_assert_int_eq(writer_nodelay(s), -1);		/* a closed descriptor is an error */
 	ck_assert_int_eq(errno, EBADF);
 	close(c);
 	close(ls);

@@ -54,7 +54,7 @@ setup(void)
 	free(text);
 	if (a.list == NULL || fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr) == -1)
 		abort();
-	a.out = reply_new(fd);
+	a.out = writer_new(fd);
 	/* The log must be a regular file: one of our own, emptied now and then, removed at exit. */
 	snprintf(log_path, sizeof log_path, "%s/fuzz-declog.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
@@ -103,13 +103,13 @@ one_line(char *line, size_t len)
 		memcpy(idbuf, id, idlen);
 		idbuf[idlen] = '\0';
 	}
-	if (reply_flush(a.out) == -1)
+	if (writer_flush(a.out) == -1)
 		abort();
 	if (len > LINE_MAX_BYTES)
 		(void)answer_too_long(&a, copy, LINE_PREFIX_BYTES);
 	else
 		(void)answer_line(&a, copy, len);
-	out = reply_peek(a.out, &outlen);
+	out = writer_peek(a.out, &outlen);
 	for (i = 0; i < outlen; i++)
 		newlines += out[i] == '\n';
 	if (newlines != 1 || outlen == 0 || out[outlen - 1] != '\n')

@@ -1,4 +1,4 @@
-/* reply: buffered answers on stdout (see reply.h). */
+/* writer: buffered answers on stdout (see writer.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -10,22 +10,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "reply.h"
+#include "writer.h"
 #include "xalloc.h"
 
 /* Write out once this much has piled up, even before the batch ends. */
 #define REPLY_HIGH_WATER	(64 * 1024)
 
-struct reply {
+struct writer {
 	int	 fd;
 	char	*buf;
 	size_t	 len, cap;
 };
 
-struct reply *
-reply_new(int fd)
+struct writer *
+writer_new(int fd)
 {
-	struct reply *r = xcalloc(1, sizeof *r);
+	struct writer *r = xcalloc(1, sizeof *r);
 
 	r->fd = fd;
 	r->cap = REPLY_HIGH_WATER + 4096;
@@ -34,7 +34,7 @@ reply_new(int fd)
 }
 
 void
-reply_free(struct reply *r)
+writer_free(struct writer *r)
 {
 	if (r == NULL)
 		return;
@@ -43,7 +43,7 @@ reply_free(struct reply *r)
 }
 
 static void __attribute__((noinline))
-grow(struct reply *r, size_t n)
+grow(struct writer *r, size_t n)
 {
 	while (r->cap - r->len < n)
 		r->cap *= 2;
@@ -52,14 +52,14 @@ grow(struct reply *r, size_t n)
 
 /* Room for n more bytes; the common case is one comparison. */
 static inline void
-reserve(struct reply *r, size_t n)
+reserve(struct writer *r, size_t n)
 {
 	if (r->cap - r->len < n)
 		grow(r, n);
 }
 
 static inline void
-put(struct reply *r, const char *s, size_t n)
+put(struct writer *r, const char *s, size_t n)
 {
 	reserve(r, n);
 	memcpy(r->buf + r->len, s, n);
@@ -67,7 +67,7 @@ put(struct reply *r, const char *s, size_t n)
 }
 
 void
-reply_begin(struct reply *r, const char *id, size_t idlen, const char *result)
+writer_begin(struct writer *r, const char *id, size_t idlen, const char *result)
 {
 	if (id != NULL) {
 		put(r, id, idlen);
@@ -95,7 +95,7 @@ static const bool plain[256] = {
 };
 
 void
-reply_kv(struct reply *r, const char *key, const char *value, size_t len)
+writer_kv(struct writer *r, const char *key, const char *value, size_t len)
 {
 	size_t i;
 	bool bare = len > 0;
@@ -122,14 +122,14 @@ reply_kv(struct reply *r, const char *key, const char *value, size_t len)
 }
 
 int
-reply_end(struct reply *r)
+writer_end(struct writer *r)
 {
 	put(r, "\n", 1);
-	return r->len >= REPLY_HIGH_WATER ? reply_flush(r) : 0;
+	return r->len >= REPLY_HIGH_WATER ? writer_flush(r) : 0;
 }
 
 int
-reply_nodelay(int fd)
+writer_nodelay(int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof ss, optlen;
@@ -155,7 +155,7 @@ reply_nodelay(int fd)
 }
 
 int
-reply_flush(struct reply *r)
+writer_flush(struct writer *r)
 {
 	size_t off = 0;
 
@@ -174,13 +174,13 @@ reply_flush(struct reply *r)
 }
 
 size_t
-reply_pending(const struct reply *r)
+writer_pending(const struct writer *r)
 {
 	return r->len;
 }
 
 const char *
-reply_peek(const struct reply *r, size_t *len)
+writer_peek(const struct writer *r, size_t *len)
 {
 	*len = r->len;
 	return r->buf;
