@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "allowlist.h"
+#include "listfile.h"
 #include "defaults.h"
 #include "policy.h"
 #include "request.h"
@@ -105,7 +106,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	t0 = now();
-	al = allowlist_read(in, "generated", stderr, NULL);
+	al = listfile_read(in, "generated", stderr, NULL);
 	t_load = now() - t0;
 	fclose(in);
 	if (al == NULL || fieldspec_parse(FIELDS_DEFAULT, &spec, &errstr) == -1)

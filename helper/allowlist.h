@@ -1,17 +1,10 @@
 /*
  * allowlist: the list in force (host names, domains, patterns, networks, ports, content types)
- * and the loader that reads the file format into it. The loader reads a stream, reports every
- * bad line as "FILE:LINE: message" and then rejects the whole file: a list is loaded entirely or
- * not at all.
- *
- * File format, one directive per line, '#' starts a comment at the start of a word:
- *   host NAME...        exact host names
- *   domain PATTERN...   .example.com: the domain and all subdomains; *.example.com: subdomains
- *                       only; example.com: that name only; any other '*': a glob
- *   regex PCRE2...      searched in the lower-case host, case-insensitive
- *   net ADDR[/LEN]...   IPv4 or IPv6 addresses and networks
- *   port N[-M]...       destination ports
- *   type MIME...        content types (type/subtype or type/ *)
+ * and the questions asked of it: does this host, address, port or content type match, is this
+ * entry listed, which entries are there. The sets behind it are its own: host and domain names
+ * in one hostset, the patterns in a wildcard (with its own index), the nets in a cidrset,
+ * exact types and type/ * families in a hostset each, the ports in a bitmap. The file format is
+ * listfile's; it fills a list through the add calls below.
  */
 #ifndef KP_ALLOWLIST_H
 #define KP_ALLOWLIST_H
@@ -19,82 +12,113 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "cidr.h"
-#include "hostset.h"
-#include "wildcard.h"
+#include "hostname.h"
 
-struct allowlist {
-	struct hostset	*names;		/* host and domain entries */
-	struct wildcard	*patterns;	/* globs and regexes */
-	struct cidrset	*nets;
-	struct hostset	*types;		/* exact types; "video/ *" is stored as "video/" + HS_SUBDOMAINS */
-	uint8_t		 ports[65536 / 8];
-	char		*source;	/* file name, or "built-in" */
+/* The list in force; private to allowlist.c. Entries stay valid until allowlist_free. */
+struct allowlist;
+
+/* What an entry is. The text of each kind is as --dump writes it (see listing.h). */
+enum entry_kind {
+	ENTRY_HOST,		/* "host x" (or "domain x"): that name only */
+	ENTRY_DOMAIN,		/* "domain .x": x and every name under it */
+	ENTRY_SUBDOMAINS,	/* "domain *.x": every name under x, not x itself */
+	ENTRY_GLOB,		/* "domain mp*se.x": '*' is any run of characters */
+	ENTRY_REGEX,		/* "regex ...": PCRE2, searched in the host */
+	ENTRY_NET,		/* "net a/n" */
+	ENTRY_PORTS,		/* "port n" or "port lo-hi": a run of listed ports */
+	ENTRY_TYPE,		/* "type video/mp4" */
+	ENTRY_TYPE_ANY		/* "type video/ *": every subtype */
 };
-
-struct allowlist_counts {
-	size_t	hosts, domains, globs, regexes, nets, ports, types;
-};
-
-/*
- * Read a list from in. name is used in messages and kept as the list's source. Every error is
- * written to errs as "name:line: message". Returns the list, or NULL if there was any error;
- * *nerrors (if not NULL) gets the number of errors.
- */
-struct allowlist *allowlist_read(FILE *in, const char *name, FILE *errs, size_t *nerrors);
-
-/* Open path and allowlist_read it; an unreadable file is one error, reported as "path: ...". */
-struct allowlist *allowlist_load_file(const char *path, FILE *errs, size_t *nerrors);
-
-/* The built-in kPoint list (defaults.c), parsed by the same loader. */
-struct allowlist *allowlist_builtin(void);
-
-/* allowlist_free(NULL) is a no-op. */
-void allowlist_free(struct allowlist *al);
-
-static inline bool
-allowlist_has_port(const struct allowlist *al, unsigned port)
-{
-	return port < 65536 && (al->ports[port / 8] >> (port % 8)) & 1;
-}
-
-/* The port number in the len bytes at s (decimal 1-65535, no leading zero), or 0 if none. */
-unsigned allowlist_port_number(const char *s, size_t len);
+#define ENTRY_KINDS	(ENTRY_TYPE_ANY + 1)
 
 struct port_range {
 	unsigned	lo, hi;
 };
 
-/* The listed ports as ranges, in order; *n gets how many. The caller frees the array. */
-struct port_range *allowlist_port_ranges(const struct allowlist *al, size_t *n);
+/* One entry of the list. */
+struct allowlist_entry {
+	enum entry_kind		 kind;
+	/*
+	 * Names, patterns and types: the text, NUL-terminated (a name without its "." or "*.",
+	 * an ENTRY_TYPE_ANY without its '*': "video/"). NULL for nets and ports.
+	 */
+	const char		*text;
+	size_t			 len;
+	struct cidr		 net;		/* ENTRY_NET */
+	struct port_range	 ports;		/* ENTRY_PORTS */
+};
 
-/* Longest text allowlist_port_range_text writes, with its NUL ("65534-65535"). */
-#define PORT_RANGE_TEXT_MAX	12
+/* An empty list from source (a file name, or "built-in"), to be filled by the add calls. */
+struct allowlist *allowlist_new(const char *source);
+
+/* allowlist_free(NULL) is a no-op. */
+void allowlist_free(struct allowlist *al);
 
 /*
- * Write r as text into buf (at least PORT_RANGE_TEXT_MAX bytes): "N" for a single port,
- * "LO<sep>HI" for a range (sep is '-' for lists, nft and Squid, ':' for iptables).
+ * Filling a list (the loader, listfile.c, after it has checked the text). A name (len bytes,
+ * normalised by hostname_normalize, without "." or "*.") as a host, domain or subdomains entry.
+ * Listing a name twice ORs the kinds: "host x" and "domain *.x" make "domain .x".
  */
-void allowlist_port_range_text(const struct port_range *r, char sep, char *buf);
+void allowlist_add_name(struct allowlist *al, const char *name, size_t len,
+    enum entry_kind kind);
+/* A glob (normalised, with a '*'). Returns 0, or -1 with *errstr set to a static message. */
+int allowlist_add_glob(struct allowlist *al, const char *glob, const char **errstr);
+/* A regex. Returns 0, or -1 with what is wrong in errbuf (see wildcard_add_regex). */
+int allowlist_add_regex(struct allowlist *al, const char *re, char *errbuf, size_t errsize);
+/* A network (host bits clear). */
+void allowlist_add_net(struct allowlist *al, const struct cidr *net);
+/* The ports lo to hi (1 <= lo <= hi <= 65535). */
+void allowlist_add_ports(struct allowlist *al, unsigned lo, unsigned hi);
+/* A content type, lower-case: ENTRY_TYPE "video/mp4", or ENTRY_TYPE_ANY "video/" for video/ *. */
+void allowlist_add_type(struct allowlist *al, const char *type, size_t len,
+    enum entry_kind kind);
+/*
+ * Make what was added answerable (compile the patterns). Returns 0, or -1 with a message in
+ * errbuf. Entries added afterwards count only after another allowlist_seal.
+ */
+int allowlist_seal(struct allowlist *al, char *errbuf, size_t errsize);
+
+/* Where the list came from: the file name, or "built-in". */
+const char *allowlist_source(const struct allowlist *al);
+
+/*
+ * Is host listed by name: a host or domain entry, else a glob or regex? Returns 1 with *hit
+ * set to the most specific name entry or the first pattern that matched, 0 if not, -1 when a
+ * pattern match failed (PCRE2's limits): callers must treat that as not listed.
+ */
+int allowlist_match_host(const struct allowlist *al, const struct hostname *host,
+    struct allowlist_entry *hit);
+
+/* Is the address addr (its len is ignored) in a listed net? *hit gets the longest. */
+bool allowlist_match_addr(const struct allowlist *al, const struct cidr *addr,
+    struct allowlist_entry *hit);
+
+/* Is the port listed? */
+bool allowlist_has_port(const struct allowlist *al, unsigned port);
 
 /* Is the content type (lower-case, parameters removed) listed, exactly or as type/ *? */
 bool allowlist_has_type(const struct allowlist *al, const char *type, size_t len);
 
-void allowlist_counts(const struct allowlist *al, struct allowlist_counts *c);
+/*
+ * Is e an entry of the list, of the same kind and value? For ENTRY_PORTS: is every port of
+ * the run listed. Names compare with the kind: "host x" is not "domain .x".
+ */
+bool allowlist_has(const struct allowlist *al, const struct allowlist_entry *e);
+
+/* How many entries of a kind (ENTRY_PORTS: runs of ports, not ports). */
+size_t allowlist_count(const struct allowlist *al, enum entry_kind kind);
 
 /*
- * How many entries of a are not in b (an entry: a name with its flags, a pattern, a network,
- * a port, a type). Probes b's structures; copies nothing but the pattern texts.
+ * Iterate the entries of one kind: start with *cursor = 0; each call fills *e with the next,
+ * false at the end. The order is the structures', not sorted (listing.h sorts); ports come
+ * as maximal runs, in order.
  */
-size_t allowlist_missing(const struct allowlist *a, const struct allowlist *b);
+bool allowlist_next(const struct allowlist *al, enum entry_kind kind, size_t *cursor,
+    struct allowlist_entry *e);
 
-/*
- * The list as normalised directive lines ("host x", "domain .x", "net a/n", "port 80-81", ...),
- * sorted, one entry per line. Returns an array of n strings; free it with allowlist_lines_free.
- */
-char **allowlist_lines(const struct allowlist *al, size_t *n);
-void allowlist_lines_free(char **lines, size_t n);
+/* The port number in the len bytes at s (decimal 1-65535, no leading zero), or 0 if none. */
+unsigned allowlist_port_number(const char *s, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "listing.h"
 #include "xalloc.h"
 
 const char emit_formats[] = "nft, iptables, ip6tables, squid, sslbump";
@@ -14,82 +15,72 @@ const char emit_formats[] = "nft, iptables, ip6tables, squid, sslbump";
 /* At most this many port specs per iptables multiport rule (a range counts as two). */
 #define MULTIPORT_MAX	15
 
-static int
-cmp_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The names and patterns, as comment lines: a firewall cannot match them, the proxy does. */
 static void
 names_as_comments(const struct allowlist *al, FILE *out)
 {
-	char **lines;
-	size_t n, i, shown = 0;
+	struct listing l;
+	size_t i;
 
-	lines = allowlist_lines(al, &n);
+	listing_make(al, LISTING_ALL & ~(LISTING_KIND(ENTRY_NET) | LISTING_KIND(ENTRY_PORTS)), &l);
 	fprintf(out, "# Names are not resolved here; the proxy (ext_kpoint_acl in Squid) matches\n"
 	    "# them. Networks inside a larger listed one are left out (tools reject overlaps).\n"
 	    "# Entries of the list that a firewall cannot use:\n");
-	for (i = 0; i < n; i++)
-		if (strncmp(lines[i], "host ", 5) == 0 || strncmp(lines[i], "domain ", 7) == 0 ||
-		    strncmp(lines[i], "regex ", 6) == 0 || strncmp(lines[i], "type ", 5) == 0) {
-			fprintf(out, "#   %s\n", lines[i]);
-			shown++;
-		}
-	if (shown == 0)
+	for (i = 0; i < l.n; i++)
+		fprintf(out, "#   %s\n", l.item[i].line);
+	if (l.n == 0)
 		fprintf(out, "#   (none)\n");
-	allowlist_lines_free(lines, n);
-}
-
-static size_t
-count_family(const struct allowlist *al, int af)
-{
-	size_t cursor = 0, n = 0;
-	struct cidr net;
-
-	while (cidrset_next(al->nets, &cursor, &net))
-		n += net.af == af;
-	return n;
+	listing_free(&l);
 }
 
 /* Is net inside a shorter network of the list? */
 static bool
 inside_larger(const struct allowlist *al, const struct cidr *net)
 {
-	struct cidr up = *net;
+	struct allowlist_entry up = { .kind = ENTRY_NET, .net = *net };
 	int len;
 
 	for (len = net->len - 1; len >= 0; len--) {
-		cidr_truncate(&up, (unsigned)len);
-		if (cidrset_has(al->nets, &up))
+		cidr_truncate(&up.net, (unsigned)len);
+		if (allowlist_has(al, &up))
 			return true;
 	}
 	return false;
 }
 
 /*
- * The networks of one family, sorted as text so output is stable. A network inside a larger
+ * The networks of one family as text, sorted so output is stable. A network inside a larger
  * listed one is left out: nft rejects overlapping intervals, and Squid ignores the larger one.
  */
 static char **
 nets_of(const struct allowlist *al, int af, size_t *n)
 {
-	char **v, buf[CIDR_TEXT_MAX];
-	size_t cursor = 0;
-	struct cidr net;
+	struct listing l;
+	char **v;
+	size_t i;
 
-	v = xreallocarray(NULL, count_family(al, af) + 1, sizeof *v);
+	listing_make(al, LISTING_KIND(ENTRY_NET), &l);
+	v = xreallocarray(NULL, l.n + 1, sizeof *v);
 	*n = 0;
-	while (cidrset_next(al->nets, &cursor, &net)) {
-		if (net.af != af || inside_larger(al, &net))
-			continue;
-		cidr_format(&net, buf, sizeof buf);
-		v[(*n)++] = xstrdup(buf);
-	}
-	if (*n > 1)
-		qsort(v, *n, sizeof *v, cmp_strings);
+	for (i = 0; i < l.n; i++)
+		if (l.item[i].entry.net.af == af && !inside_larger(al, &l.item[i].entry.net))
+			v[(*n)++] = xstrdup(l.item[i].value);
+	listing_free(&l);
 	return v;
+}
+
+/* The listed ports as runs, in numeric order; *n gets how many. The caller frees them. */
+static struct port_range *
+port_runs(const struct allowlist *al, size_t *n)
+{
+	struct port_range *r = xreallocarray(NULL, allowlist_count(al, ENTRY_PORTS) + 1, sizeof *r);
+	struct allowlist_entry e;
+	size_t cursor = 0;
+
+	*n = 0;
+	while (allowlist_next(al, ENTRY_PORTS, &cursor, &e))
+		r[(*n)++] = e.ports;
+	return r;
 }
 
 static void
@@ -122,7 +113,7 @@ static void
 emit_nft(const struct allowlist *al, FILE *out)
 {
 	size_t nr, n4, n6, i;
-	struct port_range *r = allowlist_port_ranges(al, &nr);
+	struct port_range *r = port_runs(al, &nr);
 	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6), **ports;
 
 	fprintf(out, "#!/usr/sbin/nft -f\n"
@@ -130,13 +121,13 @@ emit_nft(const struct allowlist *al, FILE *out)
 	    "# The firewall half of kPoint's guide: outbound TCP to the listed networks on the\n"
 	    "# listed ports. It adds sets and a chain to Debian's \"table inet filter\"\n"
 	    "# (/etc/nftables.conf); allow kPoint from your forward (or output) chain, before its\n"
-	    "# final drop, with:   jump kpoint_out\n#\n", al->source);
+	    "# final drop, with:   jump kpoint_out\n#\n", allowlist_source(al));
 	names_as_comments(al, out);
 	ports = xreallocarray(NULL, nr + 1, sizeof *ports);
 	for (i = 0; i < nr; i++) {
 		char buf[PORT_RANGE_TEXT_MAX];
 
-		allowlist_port_range_text(&r[i], '-', buf);
+		listing_port_text(&r[i], '-', buf);
 		ports[i] = xstrdup(buf);
 	}
 	fprintf(out, "table inet filter {\n");
@@ -157,7 +148,7 @@ static void
 emit_iptables(const struct allowlist *al, FILE *out, int af)
 {
 	size_t nr, n, i, j;
-	struct port_range *r = allowlist_port_ranges(al, &nr);
+	struct port_range *r = port_runs(al, &nr);
 	char **nets = nets_of(al, af, &n);
 	const char *tool = af == 4 ? "iptables" : "ip6tables";
 
@@ -165,7 +156,7 @@ emit_iptables(const struct allowlist *al, FILE *out, int af)
 	    "# The firewall half of kPoint's guide for IPv%d: outbound TCP to the listed networks on\n"
 	    "# the listed ports. Load with \"%s-restore --noflush\", then allow kPoint from your\n"
 	    "# FORWARD (or OUTPUT) chain, before its final drop:   -j KPOINT_OUT\n"
-	    "# (IPv%d networks: ext_kpoint_acl --emit %s)\n#\n", tool, al->source, af, tool,
+	    "# (IPv%d networks: ext_kpoint_acl --emit %s)\n#\n", tool, allowlist_source(al), af, tool,
 	    af == 4 ? 6 : 4, af == 4 ? "ip6tables" : "iptables");
 	names_as_comments(al, out);
 	fprintf(out, "*filter\n:KPOINT_OUT - [0:0]\n");
@@ -178,7 +169,7 @@ emit_iptables(const struct allowlist *al, FILE *out, int af)
 			while (j < nr && used + (r[j].lo == r[j].hi ? 1 : 2) <= MULTIPORT_MAX) {
 				char buf[PORT_RANGE_TEXT_MAX];
 
-				allowlist_port_range_text(&r[j], ':', buf);
+				listing_port_text(&r[j], ':', buf);
 				fprintf(out, "%s%s", used > 0 ? "," : "", buf);
 				used += r[j].lo == r[j].hi ? 1 : 2;
 				j++;
@@ -195,11 +186,17 @@ emit_iptables(const struct allowlist *al, FILE *out, int af)
 static bool
 covered_by_parent(const struct allowlist *al, const char *name)
 {
+	struct allowlist_entry up;
 	const char *p = name;
 
 	while ((p = strchr(p, '.')) != NULL) {
-		p++;
-		if (hostset_get(al->names, p, strlen(p)) & HS_SUBDOMAINS)
+		up.text = ++p;
+		up.len = strlen(p);
+		up.kind = ENTRY_DOMAIN;
+		if (allowlist_has(al, &up))
+			return true;
+		up.kind = ENTRY_SUBDOMAINS;
+		if (allowlist_has(al, &up))
 			return true;
 	}
 	return false;
@@ -245,46 +242,42 @@ static void
 emit_names(const struct allowlist *al, const struct squid_acls *a, FILE *out,
     struct squid_written *w)
 {
-	size_t cursor = 0, len, i, n4, n6;
-	const char *name;
-	unsigned flags;
-	enum wildcard_kind kind;
+	size_t i, n4, n6;
+	struct listing names, patterns;
 	char **v4 = nets_of(al, 4, &n4), **v6 = nets_of(al, 6, &n6);
 
 	memset(w, 0, sizeof *w);
-	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		flags &= HS_MATCH;	/* wildcard keys are an index, not entries */
-		if (flags == 0)
-			continue;
-		if (flags & HS_EXACT && !(flags & HS_SUBDOMAINS) && covered_by_parent(al, name))
+	listing_make(al, LISTING_KIND(ENTRY_HOST) | LISTING_KIND(ENTRY_DOMAIN), &names);
+	for (i = 0; i < names.n; i++) {
+		const struct allowlist_entry *e = &names.item[i].entry;
+
+		if (e->kind == ENTRY_HOST && covered_by_parent(al, e->text))
 			continue;	/* already under a .domain entry */
-		if (flags == HS_SUBDOMAINS)
-			continue;	/* subdomains only: a regex below */
-		fprintf(out, "acl %s %s %s%s\n", a->dom, a->dom_type,
-		    flags & HS_SUBDOMAINS ? "." : "", name);
+		fprintf(out, "acl %s %s %s\n", a->dom, a->dom_type, names.item[i].value);
 		w->dom = true;
 	}
-	cursor = 0;
-	while (hostset_next(al->names, &cursor, &name, &len, &flags)) {
-		if ((flags & HS_MATCH) != HS_SUBDOMAINS)
-			continue;
-		fprintf(out, "acl %s %s \\.", a->re, a->re_type);
-		put_escaped(out, name, false);
-		fprintf(out, "$\n");
-		w->re = true;
-	}
-	cursor = 0;
-	while (wildcard_next(al->patterns, &cursor, &name, &kind)) {
+	listing_free(&names);
+	/* subdomains only, globs and regexes: as regexes */
+	listing_make(al, LISTING_KIND(ENTRY_SUBDOMAINS) | LISTING_KIND(ENTRY_GLOB) |
+	    LISTING_KIND(ENTRY_REGEX), &patterns);
+	for (i = 0; i < patterns.n; i++) {
+		const struct allowlist_entry *e = &patterns.item[i].entry;
+
 		fprintf(out, "acl %s %s ", a->re, a->re_type);
-		if (kind == WILDCARD_GLOB) {
+		if (e->kind == ENTRY_SUBDOMAINS) {
+			fputs("\\.", out);
+			put_escaped(out, e->text, false);
+			fputc('$', out);
+		} else if (e->kind == ENTRY_GLOB) {
 			fputc('^', out);
-			put_escaped(out, name, true);
+			put_escaped(out, e->text, true);
 			fputc('$', out);
 		} else
-			fputs(name, out);
+			fputs(e->text, out);
 		fputc('\n', out);
 		w->re = true;
 	}
+	listing_free(&patterns);
 	if (a->ip != NULL) {
 		for (i = 0; i < n4; i++)
 			fprintf(out, "acl %s %s %s\n", a->ip, a->ip_type, v4[i]);
@@ -312,27 +305,29 @@ emit_squid(const struct allowlist *al, FILE *out)
 		"kpoint_ip", "dst", false
 	};
 	struct squid_written w;
-	const char *name;
-	size_t cursor = 0, len, i, nr;
-	unsigned flags;
-	struct port_range *r = allowlist_port_ranges(al, &nr);
+	struct listing types;
+	size_t i, nr;
+	struct port_range *r = port_runs(al, &nr);
 
 	fprintf(out, "# ext_kpoint_acl --emit squid (list: %s)\n"
 	    "# Squid-native acls for the same list, for proxies that cannot run the helper.\n"
 	    "# Differences: dst resolves names through DNS (the helper only uses the address\n"
-	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", al->source);
+	    "# Squid connected to), and Squid's regexes are POSIX, not PCRE2.\n", allowlist_source(al));
 	emit_names(al, &acls, out, &w);
 	for (i = 0; i < nr; i++) {
 		char buf[PORT_RANGE_TEXT_MAX];
 
-		allowlist_port_range_text(&r[i], '-', buf);
+		listing_port_text(&r[i], '-', buf);
 		fprintf(out, "acl kpoint_ports port %s\n", buf);
 	}
-	while (hostset_next(al->types, &cursor, &name, &len, &flags)) {
+	listing_make(al, LISTING_KIND(ENTRY_TYPE) | LISTING_KIND(ENTRY_TYPE_ANY), &types);
+	for (i = 0; i < types.n; i++) {
+		/* "video/mp4" with or without parameters; "video/" begins every video type */
 		fprintf(out, "acl kpoint_media rep_mime_type -i ^");
-		put_escaped(out, name, false);
-		fprintf(out, "%s\n", flags & HS_SUBDOMAINS ? "" : "($|;| )");
+		put_escaped(out, types.item[i].entry.text, false);
+		fprintf(out, "%s\n", types.item[i].entry.kind == ENTRY_TYPE_ANY ? "" : "($|;| )");
 	}
+	listing_free(&types);
 	fprintf(out, "acl kpoint any-of");
 	if (w.dom)
 		fprintf(out, " kpoint_dst");
@@ -376,7 +371,7 @@ emit_sslbump(const struct allowlist *al, FILE *out)
 	    "# after every change of the list. .invalid (RFC 6761) and 255.255.255.255 stand in\n"
 	    "# for an empty part of the list and never match.\n"
 	    "# The CONNECT target (explicit proxy) or original destination (intercepted):\n",
-	    al->source);
+	    allowlist_source(al));
 	emit_names(al, &target, out, &w);
 	fprintf(out, "# The server name the TLS client asked for (SNI):\n");
 	emit_names(al, &sni, out, &w);
@@ -387,13 +382,7 @@ emit_sslbump(const struct allowlist *al, FILE *out)
 int
 emit_list(const struct allowlist *al, const char *format, FILE *out, const char **errstr)
 {
-	struct allowlist_counts c;
-
-	allowlist_counts(al, &c);
-	if (c.hosts + c.domains + c.nets + c.globs + c.regexes == 0) {
-		*errstr = "the list has no host, domain, regex or net entry";
-		return -1;
-	}
+	/* Every list names kPoint (listfile refuses one that does not): no empty output. */
 	if (strcmp(format, "nft") == 0)
 		emit_nft(al, out);
 	else if (strcmp(format, "iptables") == 0)

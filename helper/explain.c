@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "explain.h"
+#include "listing.h"
 #include "policy.h"
 #include "request.h"
 
@@ -105,18 +106,17 @@ decide(const struct allowlist *al, const char *host, const char *port, const cha
 	return policy_decide(al, &req, d, errstr);
 }
 
-/* The listed types or ports, as one line of words: "type" or "port" lines of the list. */
+/* The listed entries of the kinds in mask (see listing.h), as one line of words. */
 static void
-put_listed(const struct allowlist *al, const char *kind, FILE *out)
+put_listed(const struct allowlist *al, unsigned kinds, FILE *out)
 {
-	char **lines;
-	size_t n, i, klen = strlen(kind);
+	struct listing l;
+	size_t i;
 
-	lines = allowlist_lines(al, &n);
-	for (i = 0; i < n; i++)
-		if (strncmp(lines[i], kind, klen) == 0 && lines[i][klen] == ' ')
-			fprintf(out, " %s", lines[i] + klen + 1);
-	allowlist_lines_free(lines, n);
+	listing_make(al, kinds, &l);
+	for (i = 0; i < l.n; i++)
+		fprintf(out, " %s", l.item[i].value);
+	listing_free(&l);
 }
 
 enum explain_result
@@ -139,7 +139,7 @@ explain(const struct allowlist *al, const struct explain_query *q, FILE *out,
 		fprintf(out, ", server address %s", q->ip);
 	if (q->type != NULL)
 		fprintf(out, ", Content-Type %s", q->type);
-	fprintf(out, "\nlist:     %s\n", al->source);
+	fprintf(out, "\nlist:     %s\n", allowlist_source(al));
 	if (req.verdict == VERDICT_OTHER || req.verdict == VERDICT_FAIL) {
 		if (q->ip != NULL && decide(al, host, port, q->ip, q->type, &rep, errstr) == 0 &&
 		    rep.verdict != VERDICT_OTHER && rep.verdict != VERDICT_FAIL) {
@@ -162,7 +162,7 @@ explain(const struct allowlist *al, const struct explain_query *q, FILE *out,
 	if (req.verdict == VERDICT_DENY_PORT) {
 		fprintf(out, "squid:    refused (403, \"http_access deny kpoint_denied\"): port %u is "
 		    "not on the list (ports:", req.port);
-		put_listed(al, "port", out);
+		put_listed(al, LISTING_KIND(ENTRY_PORTS), out);
 		fprintf(out, ")\nlog:      deny reason=port\n");
 		return EXPLAIN_NOT_ALLOWED;
 	}
@@ -179,7 +179,7 @@ explain(const struct allowlist *al, const struct explain_query *q, FILE *out,
 			    "scan reason=type\n", rep.type);
 	} else {
 		fprintf(out, "reply:    exempt from scanning only if its Content-Type is one of");
-		put_listed(al, "type", out);
+		put_listed(al, LISTING_KIND(ENTRY_TYPE) | LISTING_KIND(ENTRY_TYPE_ANY), out);
 		fprintf(out, "; any other reply, or one without a type, is scanned\n");
 	}
 	https = port != NULL && strcmp(port, "443") == 0;

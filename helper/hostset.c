@@ -308,7 +308,7 @@ hostset_get(const struct hostset *set, const char *name, size_t len)
 
 bool
 hostset_match(const struct hostset *set, const struct hostname *host,
-    struct hostset_hit *hit, size_t *keys, size_t *nkeys)
+    struct hostset_hit *hit, size_t *marks, size_t *nmarks)
 {
 	const struct slot *s, *best = NULL;
 	uint64_t h = HASH_SEED;
@@ -327,8 +327,8 @@ hostset_match(const struct hostset *set, const struct hostname *host,
 		if (filter_may_have(set, set->filter, h) &&
 		    (s = find_slot(set, host->text + start, host->len - start, (uint32_t)h))->name
 		    != NULL) {
-			if (k > 0 && (s->flags & HS_KEY) && keys != NULL)
-				keys[n++] = start;
+			if (k > 0 && (s->flags & HS_MARK) && marks != NULL)
+				marks[n++] = start;
 			if (s->flags & (k == 0 ? HS_EXACT : HS_SUBDOMAINS)) {
 				best = s;
 				hit->exact = k == 0;
@@ -339,10 +339,10 @@ hostset_match(const struct hostset *set, const struct hostname *host,
 		end = start - 1;	/* the '.' before label k */
 	}
 	for (i = 0; i < n / 2; i++) {	/* collected shortest first; the caller wants longest */
-		size_t t = keys[i];
+		size_t t = marks[i];
 
-		keys[i] = keys[n - 1 - i];
-		keys[n - 1 - i] = t;
+		marks[i] = marks[n - 1 - i];
+		marks[n - 1 - i] = t;
 	}
 	if (best != NULL) {
 		hit->name = best->name;
@@ -350,8 +350,8 @@ hostset_match(const struct hostset *set, const struct hostname *host,
 		hit->flags = best->flags;
 	}
 done:
-	if (nkeys != NULL)
-		*nkeys = n;
+	if (nmarks != NULL)
+		*nmarks = n;
 	return best != NULL;
 }
 

@@ -1,7 +1,8 @@
 /*
- * hostset: a hash set of lower-case names, each entry an exact name, a suffix domain, or both.
- * An entry flagged HS_EXACT matches the name itself; HS_SUBDOMAINS matches every name that ends
- * in "." + entry (label-aligned: "evilkpoint.com" is not under "kpoint.com"). A lookup costs at
+ * hostset: a hash set of lower-case names, each entry an exact name, a suffix domain, or both,
+ * and optionally marked (HS_MARK) for its owner. An entry flagged HS_EXACT matches the name
+ * itself; HS_SUBDOMAINS matches every name that ends in "." + entry (label-aligned:
+ * "evilkpoint.com" is not under "kpoint.com"). A lookup costs at
  * most one hash step and one filter test per label of the queried host, whatever the size of
  * the set, and stops at the first suffix that no entry ends in.
  * The set owns copies of its names; names returned by lookups stay valid until hostset_free.
@@ -14,12 +15,16 @@
 
 #include "hostname.h"
 
+/* What an entry matches: the name itself, the names under it, or both. */
 #define HS_EXACT	0x1u
 #define HS_SUBDOMAINS	0x2u
-/* A caller's own mark, not a match: the wildcard module files its index keys under it. */
-#define HS_KEY		0x4u
-/* The flags that make an entry match (an entry with neither is only a key). */
 #define HS_MATCH	(HS_EXACT | HS_SUBDOMAINS)
+/*
+ * Not a match but a mark: a suffix the set's owner wants to hear about. hostset_match reports
+ * where the marked suffixes of a host start, in the same walk that finds its match, so that one
+ * set can index two things for one cost (the allowlist marks the keys of its globs this way).
+ */
+#define HS_MARK		0x4u
 
 /* Longest name the set accepts (DNS names are at most 253 characters). */
 #define HS_NAME_MAX	255
@@ -46,16 +51,14 @@ bool hostset_add(struct hostset *set, const char *name, size_t len, unsigned fla
 /* The flags of the entry that is exactly name, or 0 if there is none. */
 unsigned hostset_get(const struct hostset *set, const char *name, size_t len);
 
-/* Room for the key offsets of any host name. */
-#define HS_LABELS_MAX	HOSTNAME_LABELS_MAX
-
 /*
- * Does host match an entry? On a match fills *hit with the most specific entry that matched.
- * If keys is not NULL, it also receives where the proper label suffixes of host that carry
- * HS_KEY start, longest first (at most HS_LABELS_MAX), and *nkeys how many.
+ * Does host match an entry (HS_EXACT, HS_SUBDOMAINS)? On a match fills *hit with the most
+ * specific entry that matched. If marks is not NULL, it also receives where the proper label
+ * suffixes of host that carry HS_MARK start, longest first (room for HOSTNAME_LABELS_MAX), and
+ * *nmarks how many.
  */
 bool hostset_match(const struct hostset *set, const struct hostname *host,
-    struct hostset_hit *hit, size_t *keys, size_t *nkeys);
+    struct hostset_hit *hit, size_t *marks, size_t *nmarks);
 
 size_t hostset_count(const struct hostset *set);
 

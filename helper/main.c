@@ -25,6 +25,8 @@
 #include "emit.h"
 #include "explain.h"
 #include "linereader.h"
+#include "listfile.h"
+#include "listing.h"
 #include "log.h"
 #include "reloader.h"
 #include "verify.h"
@@ -113,17 +115,6 @@ usage(FILE *f)
 	    "  -h, --help  -V, --version\n");
 }
 
-static void
-describe(const struct allowlist *al, char *buf, size_t size)
-{
-	struct allowlist_counts c;
-
-	allowlist_counts(al, &c);
-	snprintf(buf, size, "%zu hosts, %zu domains, %zu globs, %zu regexes, %zu nets, "
-	    "%zu ports, %zu types", c.hosts, c.domains, c.globs, c.regexes, c.nets, c.ports,
-	    c.types);
-}
-
 static const char *
 cause_name(enum cause c)
 {
@@ -172,7 +163,7 @@ apply(struct state *st, enum cause why, struct reload_result *res)
 	}
 	if (why != CAUSE_START)
 		st->ans.counters.reloads++;
-	describe(res->list, summary, sizeof summary);
+	listing_summary(res->list, summary, sizeof summary);
 	if (old != NULL)
 		log_info("reloaded (%s) %s: %s; %zu entries added, %zu removed", cause_name(why),
 		    st->cfg == CONFIG_FILE ? st->config : "built-in list", summary, res->added,
@@ -205,10 +196,10 @@ load_now(struct state *st, enum cause why)
 
 	memset(&res, 0, sizeof res);
 	if (st->cfg == CONFIG_BUILTIN) {
-		res.list = allowlist_builtin();
+		res.list = listfile_builtin();
 		if (res.list != NULL && st->list != NULL) {
-			res.added = allowlist_missing(res.list, st->list);
-			res.removed = allowlist_missing(st->list, res.list);
+			res.added = listing_missing(res.list, st->list);
+			res.removed = listing_missing(st->list, res.list);
 		}
 	} else {
 		remember_file(st);
@@ -572,15 +563,15 @@ main(int argc, char *argv[])
 		snprintf(startup_error, sizeof startup_error, "--dns-server and --dns-timeout go with "
 		    "--verify");
 	if (check || dump || emit != NULL || query.target != NULL || verify) {
-		size_t nerrors = 0, i, n;
-		char summary[256], **lines;
+		size_t nerrors = 0, i;
+		char summary[256];
 
 		if (startup_error[0] != '\0') {
 			log_warnx("%s", startup_error);
 			return 2;
 		}
-		st.list = st.cfg == CONFIG_FILE ? allowlist_load_file(st.config, stderr, &nerrors) :
-		    allowlist_builtin();
+		st.list = st.cfg == CONFIG_FILE ? listfile_load(st.config, stderr, &nerrors) :
+		    listfile_builtin();
 		if (st.list == NULL) {
 			fprintf(stderr, "%s: %zu error%s; the list would not be loaded\n",
 			    st.cfg == CONFIG_FILE ? st.config : "built-in", nerrors,
@@ -602,7 +593,7 @@ main(int argc, char *argv[])
 			return fflush(stdout) == 0 ? (int)r : EXPLAIN_BAD_INPUT;
 		}
 		if (check) {
-			describe(st.list, summary, sizeof summary);
+			listing_summary(st.list, summary, sizeof summary);
 			printf("%s: OK: %s\n", st.cfg == CONFIG_FILE ? st.config : "built-in",
 			    summary);
 		} else if (emit != NULL) {
@@ -612,10 +603,12 @@ main(int argc, char *argv[])
 				return 2;
 			}
 		} else {
-			lines = allowlist_lines(st.list, &n);
-			for (i = 0; i < n; i++)
-				printf("%s\n", lines[i]);
-			allowlist_lines_free(lines, n);
+			struct listing l;
+
+			listing_make(st.list, LISTING_ALL, &l);
+			for (i = 0; i < l.n; i++)
+				printf("%s\n", l.item[i].line);
+			listing_free(&l);
 		}
 		allowlist_free(st.list);
 		return fflush(stdout) == 0 ? 0 : 1;

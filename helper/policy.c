@@ -26,16 +26,52 @@ verdict_name(enum verdict v)
 	return "other";
 }
 
-static bool
-match_net(const struct allowlist *al, const struct cidr *addr, struct decision *d)
+/*
+ * The entry that made a request kPoint, as the answer and the decision log show it: a name as
+ * listed (".kpoint.com", "*.cloudfront.net", "mp001se.kpoint.com"), a glob as written,
+ * "regex:..." and "net:a/n".
+ */
+static void
+put_match(const struct allowlist_entry *e, struct decision *d)
 {
-	struct cidr hit;
 	char text[CIDR_TEXT_MAX];
+	const char *prefix = "";
+	size_t plen;
 
-	if (!cidrset_match(al->nets, addr, &hit))
+	switch (e->kind) {
+	case ENTRY_NET:
+		cidr_format(&e->net, text, sizeof text);
+		snprintf(d->match, sizeof d->match, "net:%s", text);
+		return;
+	case ENTRY_REGEX:
+		snprintf(d->match, sizeof d->match, "regex:%s", e->text);
+		return;
+	case ENTRY_GLOB:
+		snprintf(d->match, sizeof d->match, "%s", e->text);
+		return;
+	case ENTRY_DOMAIN:
+		prefix = ".";
+		break;
+	case ENTRY_SUBDOMAINS:
+		prefix = "*.";
+		break;
+	default:	/* ENTRY_HOST; no other kind matches a host */
+		break;
+	}
+	/* names are at most HOSTNAME_MAX: they always fit, and need no format */
+	plen = strlen(prefix);
+	memcpy(d->match, prefix, plen);
+	memcpy(d->match + plen, e->text, e->len + 1);
+}
+
+static bool
+match_addr(const struct allowlist *al, const struct cidr *addr, struct decision *d)
+{
+	struct allowlist_entry hit;
+
+	if (!allowlist_match_addr(al, addr, &hit))
 		return false;
-	cidr_format(&hit, text, sizeof text);
-	snprintf(d->match, sizeof d->match, "net:%s", text);
+	put_match(&hit, d);
 	return true;
 }
 
@@ -43,14 +79,11 @@ match_net(const struct allowlist *al, const struct cidr *addr, struct decision *
 static int
 match_host(const struct allowlist *al, const struct value *v, struct decision *d)
 {
-	const char *errstr, *pattern;
-	size_t keys[HS_LABELS_MAX], nkeys;
-	struct hostset_hit hit;
+	struct allowlist_entry hit;
+	const char *errstr;
 	struct hostname name;
-	enum wildcard_kind kind;
 	struct cidr addr;
 	int rc;
-
 	if (v->p == NULL)
 		return 0;
 	/*
@@ -66,7 +99,7 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 		    memcmp(v->p + v->len - b, b == 1 ? "]" : "%5D", b) != 0 ||
 		    !cidr_parse_addr(v->p + b, v->len - 2 * b, &addr) || addr.af != 6)
 			return 0;
-		return match_net(al, &addr, d);
+		return match_addr(al, &addr, d);
 	}
 	/*
 	 * A name, or an address: IPv4 literals end in a digit (no top-level domain is numeric),
@@ -75,26 +108,14 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	 */
 	if (v->p[v->len - 1] >= '0' && v->p[v->len - 1] <= '9' &&
 	    cidr_parse_addr(v->p, v->len, &addr))
-		return match_net(al, &addr, d);
+		return match_addr(al, &addr, d);
 	if (hostname_parse(v->p, v->len, false, &name, &errstr) == -1) {
 		if (memchr(v->p, ':', v->len) != NULL && cidr_parse_addr(v->p, v->len, &addr))
-			return match_net(al, &addr, d);
+			return match_addr(al, &addr, d);
 		return 0;	/* no host name (a port glued on, '%', empty labels...): not listed */
 	}
-	if (hostset_match(al->names, &name, &hit, keys, &nkeys)) {
-		/* the entry as written: name, .name (domain and subdomains) or *.name */
-		const char *prefix = hit.exact ? (hit.flags & HS_SUBDOMAINS ? "." : "") :
-		    (hit.flags & HS_EXACT ? "." : "*.");
-		size_t plen = strlen(prefix);
-
-		memcpy(d->match, prefix, plen);
-		memcpy(d->match + plen, hit.name, hit.len + 1);	/* hit.len <= HS_NAME_MAX */
-		return 1;
-	}
-	rc = wildcard_match(al->patterns, name.text, name.len, keys, nkeys, &pattern, &kind);
-	if (rc == 1)
-		snprintf(d->match, sizeof d->match, "%s%s", kind == WILDCARD_REGEX ? "regex:" : "",
-		    pattern);
+	if ((rc = allowlist_match_host(al, &name, &hit)) == 1)
+		put_match(&hit, d);
 	return rc;
 }
 
@@ -163,7 +184,7 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 		d->verdict = VERDICT_FAIL;
 		return 0;
 	}
-	if (rc == 0 && !(ip->p != NULL && match_net(al, &addr, d))) {
+	if (rc == 0 && !(ip->p != NULL && match_addr(al, &addr, d))) {
 		d->verdict = VERDICT_OTHER;
 		return 0;
 	}

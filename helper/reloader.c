@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "listfile.h"
+#include "listing.h"
 #include "log.h"
 #include "reloader.h"
 #include "xalloc.h"
@@ -53,7 +55,7 @@ reloader_load(const char *path, const struct allowlist *current, struct reload_r
 	if ((errs = open_memstream(&res->errors, &len)) == NULL)
 		fatal("open_memstream");
 	stable = stat(path, &before) == 0;
-	res->list = allowlist_load_file(path, errs, &res->nerrors);
+	res->list = listfile_load(path, errs, &res->nerrors);
 	if (res->list != NULL && stable)
 		stable = stat(path, &after) == 0 && reloader_same_file(&before, &after);
 	if (res->list != NULL && !stable) {
@@ -64,8 +66,8 @@ reloader_load(const char *path, const struct allowlist *current, struct reload_r
 		res->list = NULL;
 	}
 	if (res->list != NULL && current != NULL) {
-		res->added = allowlist_missing(res->list, current);
-		res->removed = allowlist_missing(current, res->list);
+		res->added = listing_missing(res->list, current);
+		res->removed = listing_missing(current, res->list);
 	}
 	fclose(errs);
 	if (len == 0) {

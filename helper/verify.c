@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cidr.h"
+#include "listing.h"
 #include "verify.h"
 #include "xalloc.h"
 
@@ -27,7 +28,7 @@ enum finding {
 };
 
 struct host {
-	const char	*name;		/* points into the list's lines */
+	const char	*name;		/* the list's own text */
 	enum finding	 finding;
 	const char	*why;		/* for ERROR and MISSING: c-ares' message */
 	struct cidr	 addr[ADDRS_MAX];
@@ -62,7 +63,8 @@ answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 	} else {
 		h->finding = OK;
 		for (n = res->nodes; n != NULL && h->naddr < ADDRS_MAX; n = n->ai_next) {
-			struct cidr *a = &h->addr[h->naddr], hit;
+			struct cidr *a = &h->addr[h->naddr];
+			struct allowlist_entry hit;
 
 			memset(a, 0, sizeof *a);
 			if (n->ai_family == AF_INET) {
@@ -76,8 +78,8 @@ answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 				    16);
 			} else
 				continue;
-			if (cidrset_match(q->run->al->nets, a, &hit))
-				cidrset_add(q->run->used, &hit);
+			if (allowlist_match_addr(q->run->al, a, &hit))
+				cidrset_add(q->run->used, &hit.net);
 			else {
 				h->outside[h->naddr] = true;
 				h->finding = MOVED;
@@ -158,10 +160,8 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 	struct run run = { al, cidrset_new() };
 	struct host *hosts;
 	struct query *queries;
-	char **lines;
-	const char *why;
-	size_t nlines, nhosts = 0, i, count[ERROR + 1] = { 0 }, nnets = 0, unused = 0;
-	struct cidr net;
+	struct listing l;
+	size_t nhosts = 0, i, count[ERROR + 1] = { 0 }, nnets = 0, unused = 0;
 	enum verify_result result;
 	int rc;
 
@@ -188,16 +188,16 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 		cidrset_free(run.used);
 		return VERIFY_FAILED;
 	}
-	lines = allowlist_lines(al, &nlines);
-	hosts = xcalloc(nlines + 1, sizeof *hosts);
-	queries = xcalloc(nlines + 1, sizeof *queries);
+	listing_make(al, LISTING_KIND(ENTRY_HOST) | LISTING_KIND(ENTRY_NET), &l);
+	hosts = xcalloc(l.n + 1, sizeof *hosts);
+	queries = xcalloc(l.n + 1, sizeof *queries);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;		/* A and AAAA */
 	hints.ai_flags = ARES_AI_NOSORT;	/* no probing connects to sort the answers */
-	for (i = 0; i < nlines; i++) {
-		if (strncmp(lines[i], "host ", 5) != 0)
+	for (i = 0; i < l.n; i++) {
+		if (l.item[i].entry.kind != ENTRY_HOST)
 			continue;
-		hosts[nhosts].name = lines[i] + 5;
+		hosts[nhosts].name = l.item[i].entry.text;
 		queries[nhosts] = (struct query){ &run, &hosts[nhosts] };
 		ares_getaddrinfo(ch, hosts[nhosts].name, NULL, &hints, answered, &queries[nhosts]);
 		nhosts++;
@@ -231,13 +231,13 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 		}
 		count[h->finding == PENDING ? ERROR : h->finding]++;
 	}
-	for (i = 0; i < nlines; i++) {	/* the list's order: sorted */
-		if (strncmp(lines[i], "net ", 4) != 0 || cidr_parse(lines[i] + 4, &net, &why) == -1)
+	for (i = 0; i < l.n; i++) {	/* the list's order: sorted */
+		if (l.item[i].entry.kind != ENTRY_NET)
 			continue;
 		nnets++;
-		if (count[ERROR] > 0 || cidrset_has(run.used, &net))
+		if (count[ERROR] > 0 || cidrset_has(run.used, &l.item[i].entry.net))
 			continue;	/* used, or not judged: some host went unanswered */
-		fprintf(out, "unused   %s (no listed host resolves into it)\n", lines[i]);
+		fprintf(out, "unused   %s (no listed host resolves into it)\n", l.item[i].line);
 		unused++;
 	}
 	result = count[ERROR] > 0 ? VERIFY_FAILED : count[MOVED] + count[MISSING] + unused > 0 ?
@@ -247,7 +247,7 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 	    count[ERROR], nnets, count[ERROR] > 0 ? "(not judged) " : "", unused,
 	    result == VERIFY_OK ? "all good" : result == VERIFY_DRIFT ? "drift" :
 	    "could not check");
-	allowlist_lines_free(lines, nlines);
+	listing_free(&l);
 	free(hosts);
 	free(queries);
 	cidrset_free(run.used);

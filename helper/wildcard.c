@@ -1,10 +1,10 @@
 /*
  * wildcard: globs and regexes in PCRE2 batches (see wildcard.h).
  * Globs are indexed by their key, the literal, label-aligned part after the last '*'
- * ("mp*se.kpoint.com" -> "kpoint.com"), filed in the caller's name set: the lookup of the
- * host's name already says which keys it ends in, and only those keys' batches run, so a list
- * of many globs costs about what a list of few does. Regexes and globs without a key
- * ("*kpoint*") run on every lookup.
+ * ("mp*se.kpoint.com" -> "kpoint.com"). The caller says which keys a host ends in (the
+ * allowlist marks them in its name set, so the walk that looks up the host's name finds them
+ * too), and only those keys' batches run, so a list of many globs costs about what a list of
+ * few does. Regexes and globs without a key ("*kpoint*") run on every lookup.
  * A batch is one alternation
  *   (?:(*MARK:i)(?:alt_i\E))|... so one match call tries many entries and the mark names the
  * entry that matched. \E closes a \Q the entry left open; the inner group keeps an entry's own
@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostset.h"
 #include "wildcard.h"
 #include "xalloc.h"
 
@@ -44,6 +43,12 @@ struct entry {
 	size_t			 order;		/* when it was added: ties keep the list's order */
 	enum wildcard_kind	 kind;
 	bool			 alone;		/* must not share a batch */
+};
+
+/* An entry's text and kind, in wildcard_has's sorted table (texts live until wildcard_free). */
+struct listed {
+	const char		*text;
+	enum wildcard_kind	 kind;
 };
 
 /* The batches of one key: batches[first, first + n). */
@@ -72,6 +77,8 @@ struct wildcard {
 	size_t		 nalways;	/* batches [0, nalways) run on every lookup */
 	struct bucket	*buckets;	/* sorted by key, for bsearch */
 	size_t		 nbuckets;
+	struct listed	*listed;	/* the entries compiled, by text and kind: wildcard_has */
+	size_t		 nlisted;
 };
 
 struct wildcard *
@@ -101,6 +108,9 @@ free_batches(struct wildcard *w)
 	free(w->buckets);
 	w->buckets = NULL;
 	w->nbuckets = 0;
+	free(w->listed);
+	w->listed = NULL;
+	w->nlisted = 0;
 }
 
 void
@@ -128,7 +138,7 @@ glob_key(const char *glob)
 	const char *star = strrchr(glob, '*'), *dot;
 
 	if (star == NULL || (dot = strchr(star, '.')) == NULL || dot[1] == '\0' ||
-	    strlen(dot + 1) > HS_NAME_MAX)
+	    strlen(dot + 1) > HOSTNAME_MAX)
 		return "";
 	return dot + 1;
 }
@@ -354,14 +364,30 @@ compile_run(struct wildcard *w, size_t i, size_t end, bool always, char *errbuf,
 	return 0;
 }
 
+static int
+cmp_listed(const void *a, const void *b)
+{
+	const struct listed *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+
+	return c != 0 ? c : (int)x->kind - (int)y->kind;
+}
+
 int
-wildcard_compile(struct wildcard *w, struct hostset *keys, char *errbuf, size_t errsize)
+wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize)
 {
 	size_t i = 0, start;
 
 	free_batches(w);
 	if (w->nentries > 1)
 		qsort(w->entries, w->nentries, sizeof *w->entries, cmp_entries);
+	w->listed = xreallocarray(NULL, w->nentries + 1, sizeof *w->listed);
+	for (i = 0; i < w->nentries; i++)
+		w->listed[i] = (struct listed){ w->entries[i].text, w->entries[i].kind };
+	w->nlisted = w->nentries;
+	if (w->nlisted > 1)
+		qsort(w->listed, w->nlisted, sizeof *w->listed, cmp_listed);
+	i = 0;
 	/* Batches that run on every lookup. */
 	while (i < w->nentries && w->entries[i].key[0] == '\0')
 		i++;
@@ -382,7 +408,6 @@ wildcard_compile(struct wildcard *w, struct hostset *keys, char *errbuf, size_t 
 			return -1;
 		w->buckets[w->nbuckets].n = w->nbatches - w->buckets[w->nbuckets].first;
 		w->nbuckets++;
-		hostset_add(keys, key, strlen(key), HS_KEY);
 	}
 	return 0;
 }
@@ -429,41 +454,53 @@ cmp_bucket(const void *key, const void *b)
 	return strcmp(key, ((const struct bucket *)b)->key);
 }
 
+bool
+wildcard_next_key(const struct wildcard *w, size_t *cursor, const char **key)
+{
+	if (*cursor >= w->nbuckets)
+		return false;
+	*key = w->buckets[(*cursor)++].key;
+	return true;
+}
+
 /* wildcard_match when there are patterns; apart, so that a list without any pays nothing. */
 static int __attribute__((noinline))
-match_batches(const struct wildcard *w, const char *host, size_t len,
-    const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind)
+match_batches(const struct wildcard *w, const struct hostname *host, const size_t *keyoffs,
+    size_t nkeys, const char **pattern, enum wildcard_kind *kind)
 {
-	char suffix[HS_NAME_MAX + 1];
 	size_t i;
 	int rc;
 
-	if ((rc = run_batches(w, 0, w->nalways, host, len, pattern, kind)) != 0)
+	if ((rc = run_batches(w, 0, w->nalways, host->text, host->len, pattern, kind)) != 0)
 		return rc;
 	/* The buckets of the keys host ends in, most specific first. */
 	for (i = 0; i < nkeys && w->nbuckets > 0; i++) {
-		const struct bucket *b;
-		size_t slen = len - keyoffs[i];
+		const struct bucket *b = bsearch(host->text + keyoffs[i], w->buckets, w->nbuckets,
+		    sizeof *w->buckets, cmp_bucket);
 
-		if (slen > HS_NAME_MAX)
-			continue;
-		memcpy(suffix, host + keyoffs[i], slen);
-		suffix[slen] = '\0';
-		b = bsearch(suffix, w->buckets, w->nbuckets, sizeof *w->buckets, cmp_bucket);
-		if (b != NULL &&
-		    (rc = run_batches(w, b->first, b->n, host, len, pattern, kind)) != 0)
+		if (b != NULL && (rc = run_batches(w, b->first, b->n, host->text, host->len,
+		    pattern, kind)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
 int
-wildcard_match(const struct wildcard *w, const char *host, size_t len,
+wildcard_match(const struct wildcard *w, const struct hostname *host,
     const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind)
 {
 	if (w->nbatches == 0)
 		return 0;
-	return match_batches(w, host, len, keyoffs, nkeys, pattern, kind);
+	return match_batches(w, host, keyoffs, nkeys, pattern, kind);
+}
+
+bool
+wildcard_has(const struct wildcard *w, const char *pattern, enum wildcard_kind kind)
+{
+	struct listed key = { pattern, kind };
+
+	return w->nlisted > 0 &&
+	    bsearch(&key, w->listed, w->nlisted, sizeof *w->listed, cmp_listed) != NULL;
 }
 
 size_t
@@ -478,13 +515,16 @@ wildcard_count(const struct wildcard *w, enum wildcard_kind kind)
 }
 
 bool
-wildcard_next(const struct wildcard *w, size_t *cursor, const char **pattern,
-    enum wildcard_kind *kind)
+wildcard_next(const struct wildcard *w, enum wildcard_kind kind, size_t *cursor,
+    const char **pattern)
 {
-	if (*cursor >= w->nentries)
-		return false;
-	*pattern = w->entries[*cursor].text;
-	*kind = w->entries[*cursor].kind;
-	(*cursor)++;
-	return true;
+	while (*cursor < w->nentries) {
+		const struct entry *e = &w->entries[(*cursor)++];
+
+		if (e->kind == kind) {
+			*pattern = e->text;
+			return true;
+		}
+	}
+	return false;
 }

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hostset.h"
+#include "hostname.h"
 
 enum wildcard_kind { WILDCARD_GLOB, WILDCARD_REGEX };
 
@@ -35,25 +35,36 @@ int wildcard_add_glob(struct wildcard *w, const char *glob, const char **errstr)
 int wildcard_add_regex(struct wildcard *w, const char *re, char *errbuf, size_t errsize);
 
 /*
- * Compile everything added. Each glob's index key (the literal, label-aligned part after its
- * last '*', e.g. "kpoint.com" for "mp*se.kpoint.com") is filed in keys with HS_KEY, so that
- * the caller's one hostset_match pass over a host also says which keys the host ends in.
- * Returns 0, or -1 with a message in errbuf.
+ * Compile everything added, and group the globs by key: the literal, label-aligned part after
+ * the last '*' ("kpoint.com" for "mp*se.kpoint.com"). Returns 0, or -1 with a message in
+ * errbuf.
  */
-int wildcard_compile(struct wildcard *w, struct hostset *keys, char *errbuf, size_t errsize);
+int wildcard_compile(struct wildcard *w, char *errbuf, size_t errsize);
 
 /*
- * Search host (lower-case): the patterns without a key, and the globs of the keys that start
- * at keyoffs[0..nkeys) in host (from hostset_match). Returns 1 on a match with *pattern set to
- * the entry's text, 0 when nothing matches, -1 when PCRE2 reports an error (callers must
- * treat that as no match).
+ * Iterate the keys of the globs (after wildcard_compile), for the caller's index of host
+ * suffixes: start with *cursor = 0. Valid until the next wildcard_compile.
  */
-int wildcard_match(const struct wildcard *w, const char *host, size_t len,
+bool wildcard_next_key(const struct wildcard *w, size_t *cursor, const char **key);
+
+/*
+ * Search host: the patterns without a key, and the globs of the keys that start at
+ * keyoffs[0..nkeys) in host (the suffixes of host that are keys, longest first: the caller's
+ * index says which). Returns 1 on a match with *pattern set to the entry's text, 0 when
+ * nothing matches, -1 when PCRE2 reports an error (callers must treat that as no match).
+ */
+int wildcard_match(const struct wildcard *w, const struct hostname *host,
     const size_t *keyoffs, size_t nkeys, const char **pattern, enum wildcard_kind *kind);
 
+/* Is pattern an entry of this kind (exactly as added)? After wildcard_compile. */
+bool wildcard_has(const struct wildcard *w, const char *pattern, enum wildcard_kind kind);
+
 size_t wildcard_count(const struct wildcard *w, enum wildcard_kind kind);
-/* Iterate the entries, in a stable order (sorted by wildcard_compile): start with *cursor = 0. */
-bool wildcard_next(const struct wildcard *w, size_t *cursor, const char **pattern,
-    enum wildcard_kind *kind);
+/*
+ * Iterate the entries of one kind: start with *cursor = 0. The order is wildcard_compile's:
+ * keyless globs, regexes, then keyed globs by key, each in the order added.
+ */
+bool wildcard_next(const struct wildcard *w, enum wildcard_kind kind, size_t *cursor,
+    const char **pattern);
 
 #endif

@@ -1,9 +1,11 @@
 /*
- * Unit tests for allowlist: every directive's meaning, the exact FILE:LINE: messages for bad
- * lines, whole-file rejection, the built-in list, and the normalised dump.
+ * Unit tests for the list from file to sets and back: listfile (every directive's meaning, the
+ * exact FILE:LINE: messages for bad lines, whole-file rejection, the built-in list), allowlist's
+ * questions, and listing (the normalised dump, the summary, the difference of two lists).
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,8 @@
 
 #include "allowlist.h"
 #include "check_main.h"
+#include "listfile.h"
+#include "listing.h"
 
 /* Load text; errors are returned in *errs (caller frees). */
 static struct allowlist *
@@ -23,10 +27,19 @@ load_text(const char *text, char **errs, size_t *nerrors)
 
 	ck_assert_ptr_nonnull(in);
 	ck_assert_ptr_nonnull(e);
-	al = allowlist_read(in, "t.conf", e, nerrors);
+	al = listfile_read(in, "t.conf", e, nerrors);
 	fclose(in);
 	fclose(e);
 	return al;
+}
+
+/* Is text an entry of this kind (a name without "." or "*.", a pattern, a type)? */
+static bool
+has_name(const struct allowlist *al, enum entry_kind kind, const char *text)
+{
+	struct allowlist_entry e = { .kind = kind, .text = text, .len = strlen(text) };
+
+	return allowlist_has(al, &e);
 }
 
 static const struct {
@@ -129,7 +142,7 @@ START_TEST(nul_byte)
 	size_t errlen, nerrors;
 	FILE *e = open_memstream(&errs, &errlen);
 
-	ck_assert_ptr_null(allowlist_read(in, "t.conf", e, &nerrors));
+	ck_assert_ptr_null(listfile_read(in, "t.conf", e, &nerrors));
 	fclose(in);
 	fclose(e);
 	ck_assert_str_eq(errs, "t.conf:2: NUL byte in line\n");
@@ -149,18 +162,20 @@ START_TEST(directives)
 	    "net 192.0.2.0/24 2001:db8::/32 198.51.100.7\n"
 	    "port 80 1000-1002\r\n"
 	    "\ttype Video/MP4 audio/*\n", &errs, &nerrors);
-	struct allowlist_counts c;
+	char summary[256];
 
 	ck_assert_msg(al != NULL, "errors: %s", errs);
 	ck_assert_uint_eq(nerrors, 0);
-	allowlist_counts(al, &c);
-	ck_assert_uint_eq(c.hosts, 3);		/* two hosts + plain.example */
-	ck_assert_uint_eq(c.domains, 2);
-	ck_assert_uint_eq(c.globs, 1);
-	ck_assert_uint_eq(c.regexes, 1);
-	ck_assert_uint_eq(c.nets, 3);
-	ck_assert_uint_eq(c.ports, 4);
-	ck_assert_uint_eq(c.types, 2);
+	listing_summary(al, summary, sizeof summary);
+	/* two hosts + plain.example; .dot and *.star; 80 and 1000-1002 */
+	ck_assert_str_eq(summary, "3 hosts, 2 domains, 1 globs, 1 regexes, 3 nets, 4 ports, "
+	    "2 types");
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_HOST), 3);
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_DOMAIN), 1);
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_SUBDOMAINS), 1);
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_PORTS), 2);	/* runs */
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_TYPE), 1);
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_TYPE_ANY), 1);
 	ck_assert(allowlist_has_port(al, 80));
 	ck_assert(allowlist_has_port(al, 1001));
 	ck_assert(!allowlist_has_port(al, 1003));
@@ -169,9 +184,15 @@ START_TEST(directives)
 	ck_assert(allowlist_has_type(al, "audio/anything", 14));
 	ck_assert(!allowlist_has_type(al, "video/webm", 10));
 	ck_assert(!allowlist_has_type(al, "audio", 5));
-	ck_assert_uint_eq(hostset_get(al->names, "exact.example.com", 17), HS_EXACT);
-	/* the glob's index key lives in the name set, but is no entry */
-	ck_assert_uint_eq(hostset_get(al->names, "glob.example", 12), HS_KEY);
+	ck_assert(has_name(al, ENTRY_HOST, "exact.example.com"));
+	ck_assert(!has_name(al, ENTRY_DOMAIN, "exact.example.com"));
+	ck_assert(has_name(al, ENTRY_SUBDOMAINS, "star.example"));
+	/* the glob's index key is marked in the name set, but is no entry of any kind */
+	ck_assert(!has_name(al, ENTRY_HOST, "glob.example"));
+	ck_assert(!has_name(al, ENTRY_DOMAIN, "glob.example"));
+	ck_assert(!has_name(al, ENTRY_SUBDOMAINS, "glob.example"));
+	ck_assert(has_name(al, ENTRY_GLOB, "mp*se.glob.example"));
+	ck_assert(!has_name(al, ENTRY_REGEX, "mp*se.glob.example"));
 	allowlist_free(al);
 	free(errs);
 }
@@ -183,7 +204,7 @@ START_TEST(dump_is_normalised)
 	size_t n, i;
 	struct allowlist *al = load_text(
 	    "host B.example a.example\nhost *.x.example\n", &errs, NULL);
-	char **lines;
+	struct listing l;
 
 	ck_assert_ptr_null(al);		/* '*' in host */
 	free(errs);
@@ -191,7 +212,8 @@ START_TEST(dump_is_normalised)
 	al = load_text("port 443 80 81 82\nhost B.example a.example\ndomain .c.example\n"
 	    "type audio/*\nnet 10.0.0.0/8\ndomain *.d.example\n", &errs, NULL);
 	ck_assert_ptr_nonnull(al);
-	lines = allowlist_lines(al, &n);
+	listing_make(al, LISTING_ALL, &l);
+	n = l.n;
 	{
 		static const char *const want[] = {
 			"domain *.d.example", "domain .c.example", "host a.example",
@@ -201,9 +223,9 @@ START_TEST(dump_is_normalised)
 
 		ck_assert_uint_eq(n, sizeof want / sizeof want[0]);
 		for (i = 0; i < n; i++)
-			ck_assert_str_eq(lines[i], want[i]);
+			ck_assert_str_eq(l.item[i].line, want[i]);
 	}
-	allowlist_lines_free(lines, n);
+	listing_free(&l);
 	allowlist_free(al);
 	free(errs);
 }
@@ -211,15 +233,13 @@ END_TEST
 
 START_TEST(builtin_matches_guide)
 {
-	struct allowlist *al = allowlist_builtin();
-	struct allowlist_counts c;
+	struct allowlist *al = listfile_builtin();
+	char summary[256];
 
 	ck_assert_ptr_nonnull(al);
-	allowlist_counts(al, &c);
-	ck_assert_uint_eq(c.hosts, 15);
-	ck_assert_uint_eq(c.nets, 15);
-	ck_assert_uint_eq(c.domains, 2);
-	ck_assert_uint_eq(c.ports, 4);
+	listing_summary(al, summary, sizeof summary);
+	ck_assert_str_eq(summary, "15 hosts, 2 domains, 0 globs, 0 regexes, 15 nets, 4 ports, "
+	    "7 types");
 	ck_assert(allowlist_has_port(al, 80) && allowlist_has_port(al, 443) &&
 	    allowlist_has_port(al, 1935) && allowlist_has_port(al, 5222));
 	ck_assert(allowlist_has_type(al, "video/mp4", 9));
@@ -238,7 +258,7 @@ START_TEST(missing_file)
 	size_t errlen, nerrors = 0;
 	FILE *e = open_memstream(&errs, &errlen);
 
-	ck_assert_ptr_null(allowlist_load_file("/nonexistent/kpoint.conf", e, &nerrors));
+	ck_assert_ptr_null(listfile_load("/nonexistent/kpoint.conf", e, &nerrors));
 	fclose(e);
 	ck_assert_str_eq(errs, "/nonexistent/kpoint.conf: cannot open: No such file or "
 	    "directory\n");
@@ -253,9 +273,8 @@ START_TEST(long_lines_and_empty_files)
 	char *errs = NULL, *text;
 	size_t nerrors = 0, i, n;
 	struct allowlist *al;
-	char **lines;
 
-	/* a 1 MiB line of host names loads; so does a file of nothing but comments */
+	/* a 1 MiB line of host names loads; a file of nothing but comments does not */
 	text = malloc(1100000);
 	ck_assert_ptr_nonnull(text);
 	strcpy(text, "host");
@@ -264,7 +283,7 @@ START_TEST(long_lines_and_empty_files)
 	strcpy(text + n, "\n");
 	al = load_text(text, &errs, &nerrors);
 	ck_assert_msg(al != NULL, "%s", errs);
-	ck_assert_uint_eq(hostset_count(al->names), i);
+	ck_assert_uint_eq(allowlist_count(al, ENTRY_HOST), i);
 	allowlist_free(al);
 	free(errs);
 	free(text);
@@ -276,7 +295,6 @@ START_TEST(long_lines_and_empty_files)
 	ck_assert_str_eq(errs, "t.conf: no host, domain, regex or net entry: nothing says what "
 	    "kPoint is (an empty or cut-off file?)\n");
 	free(errs);
-	(void)lines;
 }
 END_TEST
 
@@ -290,10 +308,10 @@ START_TEST(missing_counts_changes)
 
 	ck_assert(a != NULL && b != NULL);
 	/* a has b.example, .c.example (flags differ), port 443 that b lacks */
-	ck_assert_uint_eq(allowlist_missing(a, b), 3);
+	ck_assert_uint_eq(listing_missing(a, b), 3);
 	/* b has c.example (exact only), q*.x, ::1/128, audio/ * that a lacks */
-	ck_assert_uint_eq(allowlist_missing(b, a), 4);
-	ck_assert_uint_eq(allowlist_missing(a, a), 0);
+	ck_assert_uint_eq(listing_missing(b, a), 4);
+	ck_assert_uint_eq(listing_missing(a, a), 0);
 	allowlist_free(a);
 	allowlist_free(b);
 	free(errs_a);

@@ -117,12 +117,12 @@ START_TEST(key_offsets)
 {
 	struct hostset *s = hostset_new();
 	struct hostset_hit hit;
-	size_t keys[HS_LABELS_MAX], n;
+	size_t keys[HOSTNAME_LABELS_MAX], n;
 	const char *host = "cdn7.g5.example";
 
-	hostset_add(s, "example", 7, HS_KEY);
-	hostset_add(s, "g5.example", 10, HS_KEY);
-	hostset_add(s, "cdn7.g5.example", 15, HS_KEY);	/* the whole host is not a suffix */
+	hostset_add(s, "example", 7, HS_MARK);
+	hostset_add(s, "g5.example", 10, HS_MARK);
+	hostset_add(s, "cdn7.g5.example", 15, HS_MARK);	/* the whole host is not a suffix */
 	/* a key is not a match */
 	ck_assert(!match_keys(s, host, &hit, keys, &n));
 	ck_assert_uint_eq(n, 2);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "allowlist.h"
+#include "listfile.h"
 #include "check_main.h"
 #include "policy.h"
 
@@ -16,7 +17,7 @@ setup(void)
 {
 	const char *errstr;
 
-	al = allowlist_builtin();
+	al = listfile_builtin();
 	ck_assert_ptr_nonnull(al);
 	ck_assert_int_eq(fieldspec_parse(FIELDS_DEFAULT, &spec, &errstr), 0);
 }
@@ -153,7 +154,7 @@ START_TEST(ipv6_hosts)
 	int len;
 
 	ck_assert_ptr_nonnull(in);
-	v6 = allowlist_read(in, "v6", stderr, NULL);
+	v6 = listfile_read(in, "v6", stderr, NULL);
 	fclose(in);
 	ck_assert_ptr_nonnull(v6);
 	len = snprintf(buf, sizeof buf, "%s 443 - -", v6hosts[_i].host);
@@ -186,7 +187,7 @@ START_TEST(longest_type)
 	type[127] = '\0';
 	snprintf(list, sizeof list, "host a.example\ntype %s\n", type);
 	ck_assert_ptr_nonnull(in = fmemopen(list, strlen(list), "r"));
-	t = allowlist_read(in, "t", stderr, NULL);
+	t = listfile_read(in, "t", stderr, NULL);
 	fclose(in);
 	ck_assert_ptr_nonnull(t);
 	len = snprintf(line, sizeof line, "a.example - - %s", type);

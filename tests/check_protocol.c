@@ -20,6 +20,7 @@
 #include "answer.h"
 #include "check_main.h"
 #include "linereader.h"
+#include "listfile.h"
 
 /* Read everything available (non-blocking) from fd into a NUL-terminated static buffer. */
 static const char *
@@ -128,7 +129,7 @@ setup(void)
 	memset(&a, 0, sizeof a);
 	ck_assert_int_eq(nonblocking_pipe(out), 0);
 	ck_assert_int_eq(fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr), 0);
-	a.list = allowlist_builtin();
+	a.list = listfile_builtin();
 	a.out = writer_new(out[1]);
 	a.failure = "allowlist not loaded: k.conf:3: bad";
 }

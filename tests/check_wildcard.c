@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "hostset.h"
 #include "wildcard.h"
 
-/* The index keys, as the allowlist's name set would hold them. */
+/* The index keys, marked in a name set as the allowlist does. */
 static struct hostset *keys;
 
 static void
@@ -23,18 +24,49 @@ teardown(void)
 	hostset_free(keys);
 }
 
+/* wildcard_compile, and the keys it reports marked in keys. */
+static int
+compile(struct wildcard *w, char *err, size_t size)
+{
+	const char *key;
+	size_t cursor = 0;
+
+	if (wildcard_compile(w, err, size) == -1)
+		return -1;
+	while (wildcard_next_key(w, &cursor, &key))
+		hostset_add(keys, key, strlen(key), HS_MARK);
+	return 0;
+}
+
+/*
+ * host as wildcard_match takes it: a parsed host name, or, for texts that are none (a regex
+ * must still behave on them), the text as one label.
+ */
+static void
+as_host(const char *text, struct hostname *h)
+{
+	const char *errstr;
+
+	if (hostname_parse(text, strlen(text), false, h, &errstr) == 0)
+		return;
+	ck_assert_uint_le(strlen(text), HOSTNAME_MAX);
+	h->len = strlen(text);
+	memcpy(h->text, text, h->len + 1);
+	h->nlabels = 1;
+	h->label[0] = 0;
+}
+
 static int
 wmatch(const struct wildcard *w, const char *host, const char **pat)
 {
 	enum wildcard_kind kind;
 	struct hostset_hit hit;
-	size_t offs[HS_LABELS_MAX], n = 0;
+	size_t offs[HOSTNAME_LABELS_MAX], n = 0;
 	struct hostname h;
-	const char *errstr;
 
-	if (hostname_parse(host, strlen(host), false, &h, &errstr) == 0)
-		(void)hostset_match(keys, &h, &hit, offs, &n);
-	return wildcard_match(w, host, strlen(host), offs, n, pat, &kind);
+	as_host(host, &h);
+	(void)hostset_match(keys, &h, &hit, offs, &n);
+	return wildcard_match(w, &h, offs, n, pat, &kind);
 }
 
 START_TEST(globs)
@@ -45,7 +77,7 @@ START_TEST(globs)
 
 	ck_assert_int_eq(wildcard_add_glob(w, "mp*se.kpoint.com", &errstr), 0);
 	ck_assert_int_eq(wildcard_add_glob(w, "cdn-*.example.net", &errstr), 0);
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "mp001se.kpoint.com", &pat), 1);
 	ck_assert_str_eq(pat, "mp*se.kpoint.com");
 	ck_assert_int_eq(wmatch(w, "mpse.kpoint.com", &pat), 1);
@@ -71,7 +103,7 @@ START_TEST(regexes)
 	ck_assert_int_eq(wildcard_add_regex(w, "\\.kpoint\\.in$", err, sizeof err), 0);
 	ck_assert_int_eq(wildcard_add_regex(w, "(a)\\1x$", err, sizeof err), 0);	/* alone */
 	ck_assert_int_eq(wildcard_add_regex(w, "\\Qq.q", err, sizeof err), 0);	/* open \Q */
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "mp12se.kpoint.com", &pat), 1);
 	ck_assert_str_eq(pat, "^mp[0-9]+se\\.kpoint\\.com$");
 	ck_assert_int_eq(wmatch(w, "mpse.kpoint.com", &pat), 0);
@@ -100,7 +132,7 @@ START_TEST(many_in_batches)
 		snprintf(glob, sizeof glob, "n%d-*.example.com", i);
 		ck_assert_int_eq(wildcard_add_glob(w, glob, &errstr), 0);
 	}
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	for (i = 0; i < 1000; i += 37) {
 		snprintf(host, sizeof host, "n%d-abc.example.com", i);
 		snprintf(glob, sizeof glob, "n%d-*.example.com", i);
@@ -127,7 +159,7 @@ START_TEST(indexed_by_suffix)
 	ck_assert_int_eq(wildcard_add_glob(w, "*kpoint*", &errstr), 0);
 	ck_assert_int_eq(wildcard_add_glob(w, "*x.tail.example", &errstr), 0);
 	ck_assert_int_eq(wildcard_add_glob(w, "b*.example", &errstr), 0);
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	for (i = 0; i < 2000; i += 111) {
 		snprintf(host, sizeof host, "cdn7.d%d.example", i);
 		snprintf(glob, sizeof glob, "cdn*.d%d.example", i);
@@ -154,7 +186,7 @@ START_TEST(empty)
 	const char *pat;
 	char err[64];
 
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "anything", &pat), 0);
 	wildcard_free(w);
 	wildcard_free(NULL);
@@ -169,7 +201,7 @@ START_TEST(match_limit_fails_closed)
 
 	/* nested quantifiers: exponential backtracking on a near-miss */
 	ck_assert_int_eq(wildcard_add_regex(w, "^(a|aa)+$", err, sizeof err), 0);
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	memset(host, 'a', 70);
 	host[70] = 'b';
 	host[71] = '\0';
@@ -211,18 +243,18 @@ static bool
 alone_matches(const char *re, const char *host)
 {
 	struct wildcard *w = wildcard_new();
-	struct hostset *k = hostset_new();
 	char err[256];
 	enum wildcard_kind kind;
+	struct hostname h;
 	const char *pat;
 	int rc;
 
 	ck_assert_msg(wildcard_add_regex(w, re, err, sizeof err) == 0, "%s: %s", re, err);
-	ck_assert_int_eq(wildcard_compile(w, k, err, sizeof err), 0);
-	rc = wildcard_match(w, host, strlen(host), NULL, 0, &pat, &kind);
+	ck_assert_int_eq(wildcard_compile(w, err, sizeof err), 0);
+	as_host(host, &h);
+	rc = wildcard_match(w, &h, NULL, 0, &pat, &kind);
 	ck_assert_int_ne(rc, -1);
 	wildcard_free(w);
-	hostset_free(k);
 	return rc == 1;
 }
 
@@ -241,15 +273,18 @@ START_TEST(same_meaning_in_any_order)
 
 		ck_assert_int_eq(wildcard_add_regex(w, meaning_res[j], err, sizeof err), 0);
 	}
-	ck_assert_msg(wildcard_compile(w, keys, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(compile(w, err, sizeof err) == 0, "%s", err);
 	for (h = 0; h < sizeof meaning_hosts / sizeof meaning_hosts[0]; h++) {
 		const char *host = meaning_hosts[h];
 		bool any = false;
 		int rc;
 
+		struct hostname hn;
+
 		for (i = 0; i < NRES; i++)
 			any |= alone[i] = alone_matches(meaning_res[i], host);
-		rc = wildcard_match(w, host, strlen(host), NULL, 0, &pat, &kind);
+		as_host(host, &hn);
+		rc = wildcard_match(w, &hn, NULL, 0, &pat, &kind);
 		ck_assert_msg(rc == (any ? 1 : 0), "order %d, %s: list says %d, alone %d", _i,
 		    host, rc, any);
 		if (rc == 1) {
@@ -273,7 +308,7 @@ START_TEST(glob_anchored_at_end)
 	char err[256];
 
 	ck_assert_int_eq(wildcard_add_glob(w, "*kpoint", &errstr), 0);	/* no key: always runs */
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "mykpoint", &pat), 1);
 	ck_assert_int_eq(wmatch(w, "mykpoint.evil.example", &pat), 0);
 	ck_assert_int_eq(wmatch(w, "kpointx", &pat), 0);
@@ -290,7 +325,7 @@ START_TEST(two_keys_both_tried)
 
 	ck_assert_int_eq(wildcard_add_glob(w, "a*.x.example", &errstr), 0);	/* key x.example */
 	ck_assert_int_eq(wildcard_add_glob(w, "b*.example", &errstr), 0);	/* key example */
-	ck_assert_int_eq(wildcard_compile(w, keys, err, sizeof err), 0);
+	ck_assert_int_eq(compile(w, err, sizeof err), 0);
 	ck_assert_int_eq(wmatch(w, "bz.x.example", &pat), 1);
 	ck_assert_str_eq(pat, "b*.example");
 	ck_assert_int_eq(wmatch(w, "az.x.example", &pat), 1);

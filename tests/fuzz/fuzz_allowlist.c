@@ -1,7 +1,8 @@
 /*
- * fuzz_allowlist: libFuzzer target for the allowlist loader. The input is a list file. A file
+ * fuzz_allowlist: libFuzzer target for the allowlist loader (listfile) and its listing. The input is a list file. A file
  * either fails (and then nothing leaks) or loads; a list that loads must survive the round trip
- * through its own normalised dump: the dump loads again and dumps the same lines.
+ * through its own normalised dump: the dump loads again, dumps the same lines and has the
+ * same entries.
  */
 #include "config.h"
 
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "allowlist.h"
+#include "listfile.h"
+#include "listing.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +27,7 @@ load(const char *text, size_t len)
 		return NULL;
 	if ((in = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL)
 		abort();
-	al = allowlist_read(in, "fuzz", NULL, NULL);
+	al = listfile_read(in, "fuzz", NULL, NULL);
 	fclose(in);
 	return al;
 }
@@ -33,31 +36,34 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct allowlist *al = load((const char *)data, size), *again;
-	char **lines, **lines2, *text = NULL;
-	size_t n, n2, i, len = 0;
+	struct listing l, l2;
+	char *text = NULL;
+	size_t i, len = 0;
 	FILE *f;
 
 	if (al == NULL)
 		return 0;
-	lines = allowlist_lines(al, &n);
+	listing_make(al, LISTING_ALL, &l);
 	if ((f = open_memstream(&text, &len)) == NULL)
 		abort();
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s\n", lines[i]);
+	for (i = 0; i < l.n; i++)
+		fprintf(f, "%s\n", l.item[i].line);
 	fclose(f);
 	again = load(text, len);
-	if (n > 0 && again == NULL)
+	if (l.n > 0 && again == NULL)
 		abort();	/* the normalised dump must load */
 	if (again != NULL) {
-		lines2 = allowlist_lines(again, &n2);
-		if (n2 != n)
+		listing_make(again, LISTING_ALL, &l2);
+		if (l2.n != l.n)
 			abort();
-		for (i = 0; i < n; i++)
-			if (strcmp(lines[i], lines2[i]) != 0)
+		for (i = 0; i < l.n; i++)
+			if (strcmp(l.item[i].line, l2.item[i].line) != 0)
 				abort();	/* and mean the same */
-		allowlist_lines_free(lines2, n2);
+		listing_free(&l2);
+		if (listing_missing(al, again) != 0 || listing_missing(again, al) != 0)
+			abort();	/* entry for entry */
 	}
-	allowlist_lines_free(lines, n);
+	listing_free(&l);
 	allowlist_free(again);
 	allowlist_free(al);
 	free(text);

@@ -20,6 +20,7 @@
 #include "answer.h"
 #include "defaults.h"
 #include "linereader.h"
+#include "listfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,7 +50,7 @@ setup(void)
 	fclose(f);
 	if ((in = fmemopen(text, len, "r")) == NULL)
 		abort();
-	a.list = allowlist_read(in, "fuzz", stderr, NULL);
+	a.list = listfile_read(in, "fuzz", stderr, NULL);
 	fclose(in);
 	free(text);
 	if (a.list == NULL || fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr) == -1)
