@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: shared by bench/squid.sh and bench/tls.sh. Sourced, not run.
 
 # bench_squid_head DIR VARIANT: the first lines of a benchmark squid.conf, everything in DIR:

@@ -18,7 +18,7 @@
 #     bash bench/run.sh            # everything, about 5 minutes
 #     BENCH_PARTS="1 3" bash bench/run.sh
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
 : "${BENCH_PARTS:=1 2 3 4 5 6}"

@@ -11,7 +11,7 @@
 # Two rounds, interleaved; the best of each. Prints requests per second, the CPU Squid used
 # (100 % = one core: Squid is one process) and the CPU the helper used.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
 TOP_SRCDIR=$TOP
@@ -100,7 +100,7 @@ measure() {	# mode variant -> "req/s squid-cpu% helper-cpu% non-2xx"
 declare -A best scpu hcpu errs names=([a]="(a) no kPoint acl"
     [b]="(b) Squid-native acls (--emit squid)" [c]="(c) helper, snippet settings (ttl=300)"
     [d]="(d) helper, ttl=0 (a lookup per request)" [e]="(e) no-op helper (bench/ceiling), ttl=0")
-for round in 1 2; do
+for _ in 1 2; do
 	for mode in forwarded cached; do
 		for v in a b c d e; do
 			read -r r sc hc e < <(measure "$mode" "$v")

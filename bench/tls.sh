@@ -11,7 +11,7 @@
 # origin (tests/lab/origin.py, Python) and the client share the machine's two cores with
 # Squid, so compare the variants with one another, not with other machines.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
 TOP_SRCDIR=$TOP
@@ -88,7 +88,7 @@ stop_squid() {
 }
 
 measure() {	# variant -> "conn/s errors squid_ms_per_conn MB/s"
-	local v=$1 host=mp001se.kpoint.com target t0 t1 small large hz
+	local v=$1 host=mp001se.kpoint.com t0 t1 small large hz
 	[ "$v" = b ] && host=www.other.example
 	start_squid "$v" || { echo "0 0 0 0"; return; }
 	hz=$(getconf CLK_TCK)
@@ -110,7 +110,7 @@ measure() {	# variant -> "conn/s errors squid_ms_per_conn MB/s"
 declare -A cps err cpu mbs names iss
 names=([s]="(s) kPoint spliced by the snippet" [n]="(n) kPoint spliced by native ssl::server_name"
     [b]="(b) another site, bumped" [t]="(t) plain CONNECT tunnel (no ssl-bump)")
-for round in 1 2; do
+for _ in 1 2; do
 	for v in s n b t; do
 		read -r c e m l i < <(measure "$v")
 		if awk -v a="$c" -v b="${cps[$v]:-0}" 'BEGIN { exit !(a > b) }'; then

@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # lib.sh: shared by the shell tests. Sourced, not run. Counts checks and prints the closing
 # line "N passed, N failed"; the test exits non-zero if any check failed.
 # Needs: HELPER (the built binary) and TOP_SRCDIR, set by "make check".
 set -u
 : "${HELPER:?HELPER must name the built ext_kpoint_acl}"
 : "${TOP_SRCDIR:?TOP_SRCDIR must name the source tree}"
+# shellcheck disable=SC2034  # for the tests that source this file
 DATA="$TOP_SRCDIR/tests/data"
 # The Squid the Squid-facing tests run (tests/lab/lab.sh says more): the one on PATH unless named.
 : "${SQUID:=$(command -v squid || echo /usr/sbin/squid)}"

@@ -1,6 +1,8 @@
 #!/bin/bash
 # run-all.sh: every test, after setup.sh has built build/:
-#  1. make check in build/ (warnings are errors): Check unit tests, stream tests, Squid tests
+#  1. make check in build/ (warnings are errors): Check unit tests, stream tests, Squid tests,
+#     then static analysis of every C file (cppcheck: warning, performance, portability) and
+#     of every shell script (ShellCheck: warnings and errors)
 #  2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
 #  3. the binary's stream and reload tests under valgrind: zero findings
 #  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
@@ -12,7 +14,7 @@
 # Tests that need root or a missing tool skip (exit 77); under CI (CI=true) a skip fails the
 # suite, since CI's machine is set up to run everything.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 jobs=$(nproc)
 passed=0
@@ -50,6 +52,19 @@ suite() {
 
 [ -x build/helper/ext_kpoint_acl ] || { echo "run-all.sh: run tests/setup.sh first" >&2; exit 1; }
 suite "tests (gcc, -Werror)" build
+
+echo "== static analysis: cppcheck, shellcheck"
+if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
+    -D_GNU_SOURCE -I helper -I build/helper helper/*.c tests/*.c tests/fuzz/*.c bench/*.c \
+    > build/cppcheck.out 2>&1 &&
+    shellcheck -S warning tests/*.sh tests/lab/*.sh tests/fuzz/*.sh bench/*.sh .ci/run \
+    helper/gen-defaults.sh > build/shellcheck.out 2>&1; then
+	echo "  cppcheck and shellcheck: no findings"
+	passed=$((passed + 1))
+else
+	cat build/cppcheck.out build/shellcheck.out 2>/dev/null | head -n 60
+	failed=$((failed + 1))
+fi
 
 mkdir -p build-asan
 if (cd build-asan && "$TOP/configure" -q --enable-werror --enable-sanitizers &&

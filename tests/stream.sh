@@ -97,6 +97,7 @@ if read -r -t 5 answer <&"${H[0]}"; then
 else
 	fail "no answer within 5 s while stdin stayed open"
 fi
+# shellcheck disable=SC1083,SC2093  # bash's own way to close a coproc's input
 exec {H[1]}>&-
 wait "$h_pid" 2>/dev/null
 check "exit status 0 at end of input" "$?" 0
@@ -140,6 +141,7 @@ cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/live.conf.new"
 mv "$TMP/live.conf.new" "$TMP/live.conf"	# written, then renamed into place: loads at once
 ask_until "${H2[1]}" "${H2[0]}" "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com" 5
 check "corrected file picked up" "$?" 0
+# shellcheck disable=SC1083,SC2093  # bash's own way to close a coproc's input
 exec {H2[1]}>&-
 wait "$h2_pid" 2>/dev/null
 
@@ -161,6 +163,7 @@ for i in $(seq 25); do
 done
 check "after a chmod: still answered from the list" "${answer#* }" \
     "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
+# shellcheck disable=SC1083,SC2093  # bash's own way to close a coproc's input
 exec {H3[1]}>&-
 wait "$h3_pid" 2>/dev/null
 check "after a chmod: the file was looked at again" \
@@ -237,6 +240,7 @@ if [ -z "${VALGRIND_WRAPPED:-}" ]; then
 	check "50 MiB line answered" "$answer" '2 BH message="request line longer than 65536 bytes"'
 	peak=$(awk '/VmHWM/ { print $2 }' "/proc/$m_pid/status")
 	check "50 MiB line: peak memory grew by less than 1 MiB" "$(( peak - base < 1024 ))" 1
+	# shellcheck disable=SC1083,SC2093  # bash's own way to close a coproc's input
 	exec {M[1]}>&-
 	wait "$m_pid"
 fi

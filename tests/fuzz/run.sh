@@ -5,7 +5,7 @@
 # failure leaves its input in build-fuzz/crash-* and fails the run. A longer run:
 #     FUZZ_SECONDS=3600 bash tests/fuzz/run.sh
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 : "${FUZZ_SECONDS:=60}"
 mkdir -p build-fuzz

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lab.sh: a private Squid lab on loopback, for the integration tests and the demo. Sourced.
 # Starts an origin server (origin.py), c-icap with its echo service as the content scanner,
 # and Squid with the project's snippets (squid.conf.in), all with their files in one temporary
@@ -42,8 +43,8 @@ lab_free_port() {
 
 # lab_wait_port PORT [ADDR]: until something listens there (10 s at most).
 lab_wait_port() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		(exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -215,8 +216,8 @@ lab_stop() {
 	if [ -n "${LAB_SQUID_PID:-}" ]; then
 		"$SQUID" -n "$LAB_SERVICE" -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
 		    kill "$LAB_SQUID_PID" 2>/dev/null
-		local i
-		for i in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
+		local _
+		for _ in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$LAB_SQUID_PID" 2>/dev/null
 		wait "$LAB_SQUID_PID" 2>/dev/null
 		LAB_SQUID_PID=
