@@ -14,7 +14,7 @@
 #include "xalloc.h"
 
 /* Write out once this much has piled up, even before the batch ends. */
-#define REPLY_HIGH_WATER	(64 * 1024)
+#define WRITER_HIGH_WATER	(64 * 1024)
 
 struct writer {
 	int	 fd;
@@ -28,7 +28,7 @@ writer_new(int fd)
 	struct writer *r = xcalloc(1, sizeof *r);
 
 	r->fd = fd;
-	r->cap = REPLY_HIGH_WATER + 4096;
+	r->cap = WRITER_HIGH_WATER + 4096;
 	r->buf = xmalloc(r->cap);
 	return r;
 }
@@ -125,7 +125,7 @@ int
 writer_end(struct writer *r)
 {
 	put(r, "\n", 1);
-	return r->len >= REPLY_HIGH_WATER ? writer_flush(r) : 0;
+	return r->len >= WRITER_HIGH_WATER ? writer_flush(r) : 0;
 }
 
 int
