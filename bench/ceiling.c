@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "linereader.h"
-#include "writer.h"
 #include "request.h"
+#include "writer.h"
 
 int
 main(void)

@@ -17,8 +17,8 @@
 #include "allowlist.h"
 #include "declog.h"
 #include "policy.h"
-#include "writer.h"
 #include "request.h"
+#include "writer.h"
 
 struct counters {
 	uint64_t	requests, ok, err, bh;

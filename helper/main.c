@@ -29,9 +29,9 @@
 #include "listing.h"
 #include "log.h"
 #include "reloader.h"
+#include "request.h"
 #include "verify.h"
 #include "writer.h"
-#include "request.h"
 #include "xalloc.h"
 
 static volatile sig_atomic_t got_hup, got_term, got_usr1;

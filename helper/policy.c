@@ -84,6 +84,7 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 	struct hostname name;
 	struct cidr addr;
 	int rc;
+
 	if (v->p == NULL)
 		return 0;
 	/*
