@@ -2,16 +2,16 @@
  * allowlist: the list in force (host names, domains, patterns, networks, ports, content types)
  * and the questions asked of it: does this host, address, port or content type match, is this
  * entry listed, which entries are there. The sets behind it are its own: host and domain names
- * in one hostset, the patterns in a wildcard (with its own index), the nets in a cidrset,
- * exact types and type/ * families in a hostset each, the ports in a bitmap. The file format is
- * listfile's; it fills a list through the add calls below.
+ * in one hostset (which also marks the keys of the glob groups: allowlist.c says why), the
+ * patterns in a wildcard, the nets in a cidrset, exact types and type/ * families in a hostset
+ * each, the ports in a bitmap. The file format is listfile's; it fills a list through the add
+ * calls below.
  */
 #ifndef KP_ALLOWLIST_H
 #define KP_ALLOWLIST_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "cidr.h"
 #include "hostname.h"
