@@ -62,20 +62,26 @@ split_target(const char *target, char *buf, size_t size, const char **host, cons
 	return 0;
 }
 
-/* Append v as Squid would send it in a request line: "-" when unknown, escaped as Squid does. */
-static void
+/*
+ * Append v as Squid would send it in a request line: "-" when unknown, escaped as Squid does.
+ * Returns 0, or -1 if it does not fit (nothing is cut short: a cut field would be decided as
+ * another request).
+ */
+static int
 put_field(char *line, size_t size, const char *v)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t n = strlen(line);
 
-	if (n > 0 && n + 1 < size)
+	if (n > 0)
 		line[n++] = ' ';
 	if (v == NULL || *v == '\0')
 		v = "-";
-	for (; *v != '\0' && n + 4 < size; v++) {
+	for (; *v != '\0'; v++) {
 		unsigned char c = (unsigned char)*v;
 
+		if (n + 4 > size)
+			return -1;
 		if (request_squid_escapes(c)) {
 			line[n++] = '%';
 			line[n++] = hex[c >> 4];
@@ -84,6 +90,7 @@ put_field(char *line, size_t size, const char *v)
 			line[n++] = (char)c;
 	}
 	line[n] = '\0';
+	return 0;
 }
 
 /* Decide host port ip type as the helper would. Returns 0 or -1 (the line is unreadable). */
@@ -97,10 +104,11 @@ decide(const struct allowlist *al, const char *host, const char *port, const cha
 
 	if (fieldspec_parse(FIELDS_DEFAULT, &spec, errstr) == -1)
 		return -1;
-	put_field(line, sizeof line, host);
-	put_field(line, sizeof line, port);
-	put_field(line, sizeof line, ip);
-	put_field(line, sizeof line, type);
+	if (put_field(line, sizeof line, host) == -1 || put_field(line, sizeof line, port) == -1 ||
+	    put_field(line, sizeof line, ip) == -1 || put_field(line, sizeof line, type) == -1) {
+		*errstr = "the request is longer than a line Squid would send here";
+		return -1;
+	}
 	if (request_parse(line, strlen(line), &spec, &req, errstr) == -1)
 		return -1;
 	return policy_decide(al, &req, d, errstr);

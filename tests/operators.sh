@@ -74,6 +74,12 @@ printf 'host media.example\nnet 2001:db8::/32\nport 443\ntype video/mp4\n' > "$T
 check "explain with -c: the file's list" "$(explain '[2001:db8::5]:443' -c "$TMP/list.conf"; grep '^kPoint:' "$TMP/explain.out")" "0
 kPoint:   yes, by the entry net:2001:db8::/32"
 check "explain a bad target: exit 2" "$(explain 'http://')" 2
+# Fields that Squid's escaping makes longer than the line: refused, never decided cut short.
+long=$(printf '<%.0s' $(seq 700))
+check "explain a host too long once escaped: exit 2" "$(explain "mp001se.kpoint.com$long")" 2
+check "explain: says why" "$(grep -c 'longer than a line Squid would send' "$TMP/explain.out")" 1
+check "explain a Content-Type too long once escaped: exit 2" \
+    "$(explain mp001se.kpoint.com --ip 175.41.142.49 --type "video/mp4$long")" 2
 check "explain: --port alone is a usage error" \
     "$("$HELPER" --port 80 --check > /dev/null 2>&1; echo $?)" 2
 finish
