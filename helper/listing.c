@@ -150,3 +150,11 @@ listing_missing(const struct allowlist *a, const struct allowlist *b)
 	}
 	return n;
 }
+
+void
+listing_changes(const struct allowlist *list, const struct allowlist *old, size_t *added,
+    size_t *removed)
+{
+	*added = listing_missing(list, old);
+	*removed = listing_missing(old, list);
+}

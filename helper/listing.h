@@ -50,4 +50,8 @@ void listing_summary(const struct allowlist *al, char *buf, size_t size);
  */
 size_t listing_missing(const struct allowlist *a, const struct allowlist *b);
 
+/* What a reload changes: the entries of list that old lacks, and those of old that list lacks. */
+void listing_changes(const struct allowlist *list, const struct allowlist *old, size_t *added,
+    size_t *removed);
+
 #endif

@@ -197,10 +197,8 @@ load_now(struct state *st, enum cause why)
 	memset(&res, 0, sizeof res);
 	if (st->cfg == CONFIG_BUILTIN) {
 		res.list = listfile_builtin();
-		if (res.list != NULL && st->list != NULL) {
-			res.added = listing_missing(res.list, st->list);
-			res.removed = listing_missing(st->list, res.list);
-		}
+		if (res.list != NULL && st->list != NULL)
+			listing_changes(res.list, st->list, &res.added, &res.removed);
 	} else {
 		remember_file(st);
 		reloader_load(st->config, NULL, &res);
@@ -620,6 +618,7 @@ main(int argc, char *argv[])
 	 * Signals first: a SIGHUP during a long first load must not kill the helper.
 	 */
 	setup_signals(&waitmask);
+	st.rl = reloader_new();		/* never started when the command line is bad */
 	st.ans.out = writer_new(STDOUT_FILENO);
 	if (writer_nodelay(STDOUT_FILENO) == -1)
 		log_warn("stdout: cannot turn off Nagle's algorithm (answers may wait for TCP)");
@@ -635,13 +634,10 @@ main(int argc, char *argv[])
 	} else {
 		if (logpath != NULL && (st.ans.log = declog_open(logpath, logformat)) == NULL)
 			log_warn("decision log %s (continuing without it)", logpath);
-		st.rl = reloader_new();
 		load_now(&st, CAUSE_START);
 		st.ans.failure = st.failure;
 		st.last_stat = monotonic_seconds();
 	}
-	if (st.rl == NULL)
-		st.rl = reloader_new();	/* an invalid command line: never started */
 	rc = serve(&st, &waitmask);
 	reloader_free(st.rl);
 	allowlist_free(st.list);

@@ -65,10 +65,8 @@ reloader_load(const char *path, const struct allowlist *current, struct reload_r
 		allowlist_free(res->list);
 		res->list = NULL;
 	}
-	if (res->list != NULL && current != NULL) {
-		res->added = listing_missing(res->list, current);
-		res->removed = listing_missing(current, res->list);
-	}
+	if (res->list != NULL && current != NULL)
+		listing_changes(res->list, current, &res->added, &res->removed);
 	fclose(errs);
 	if (len == 0) {
 		free(res->errors);
