@@ -459,7 +459,7 @@ main(int argc, char *argv[])
 	enum declog_format logformat = DECLOG_TEXT;
 	struct explain_query query = { NULL, NULL, NULL, NULL };
 	struct verify_options vopts = { NULL, 5000 };
-	bool verify = false;
+	bool verify = false, dns_options = false;
 	bool debug = false, check = false, dump = false;
 	char startup_error[256] = "";
 	int ch, rc;
@@ -525,6 +525,7 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			vopts.server = optarg;
+			dns_options = true;
 			break;
 		case 'W': {
 			char *end;
@@ -534,6 +535,7 @@ main(int argc, char *argv[])
 				snprintf(startup_error, sizeof startup_error, "--dns-timeout %.20s: "
 				    "not a number of seconds 1-600", optarg);
 			vopts.timeout_ms = (unsigned)s * 1000;
+			dns_options = true;
 			break;
 		}
 		case 'h':
@@ -557,7 +559,7 @@ main(int argc, char *argv[])
 	    (query.port != NULL || query.ip != NULL || query.type != NULL))
 		snprintf(startup_error, sizeof startup_error, "--port, --ip and --type go with "
 		    "--explain");
-	if (startup_error[0] == '\0' && !verify && (vopts.server != NULL || vopts.timeout_ms != 5000))
+	if (startup_error[0] == '\0' && !verify && dns_options)
 		snprintf(startup_error, sizeof startup_error, "--dns-server and --dns-timeout go with "
 		    "--verify");
 	if (check || dump || emit != NULL || query.target != NULL || verify) {

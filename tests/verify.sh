@@ -89,4 +89,9 @@ check "a server that never answers: exit 2" "$rc" 2
 check "...within the timeout (2 s, plus start-up)" "$([ "$elapsed" -le 35 ] && echo yes || echo "no: ${elapsed}ds")" yes
 check "...its summary says so" "$(tail -n 1 "$TMP/silent.out" | grep -c 'could not check$')" 1
 check "bad --dns-timeout: usage error" "$("$HELPER" --verify --dns-timeout 0 > /dev/null 2>&1; echo $?)" 2
+# without --verify, DNS options are a mistake, also when they name the default
+check "--dns-timeout without --verify: usage error" \
+    "$("$HELPER" --check --dns-timeout 5 > /dev/null 2>&1; echo $?)" 2
+check "--dns-server without --verify: usage error" \
+    "$("$HELPER" --check --dns-server 127.0.0.1 > /dev/null 2>&1; echo $?)" 2
 finish
