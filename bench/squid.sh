@@ -12,10 +12,6 @@
 # (100 % = one core: Squid is one process) and the CPU the helper used.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-TOP=$PWD
-HELPER=$TOP/build/helper/ext_kpoint_acl
-TOP_SRCDIR=$TOP
-. tests/lab/lab.sh
 . bench/lib.sh
 command -v wrk > /dev/null || { echo "bench: wrk is not installed (tests/setup.sh installs it)"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (Squid)"; exit 1; }

@@ -12,10 +12,6 @@
 # Squid, so compare the variants with one another, not with other machines.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-TOP=$PWD
-HELPER=$TOP/build/helper/ext_kpoint_acl
-TOP_SRCDIR=$TOP
-. tests/lab/lab.sh
 . bench/lib.sh
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (Squid)"; exit 1; }
 [ -x /usr/lib/squid/security_file_certgen ] || { echo "bench: needs squid-openssl"; exit 1; }
