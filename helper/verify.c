@@ -17,7 +17,7 @@
 #include "verify.h"
 #include "xalloc.h"
 
-#define ADDRS_MAX	32	/* addresses kept per host; more are counted, not shown */
+#define ADDRS_MAX	32	/* addresses shown per host; more are judged and counted */
 
 enum finding {
 	PENDING,	/* no answer yet */
@@ -33,7 +33,9 @@ struct host {
 	const char	*why;		/* for ERROR and MISSING: c-ares' message */
 	struct cidr	 addr[ADDRS_MAX];
 	bool		 outside[ADDRS_MAX];
-	size_t		 naddr;
+	size_t		 naddr;		/* kept in addr, at most ADDRS_MAX */
+	size_t		 nmore;		/* judged but not kept */
+	size_t		 nmore_outside;	/* of those, outside every listed net */
 };
 
 struct run {
@@ -62,29 +64,34 @@ answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 		h->why = ares_strerror(status);
 	} else {
 		h->finding = OK;
-		for (n = res->nodes; n != NULL && h->naddr < ADDRS_MAX; n = n->ai_next) {
-			struct cidr *a = &h->addr[h->naddr];
+		for (n = res->nodes; n != NULL; n = n->ai_next) {
 			struct allowlist_entry hit;
+			struct cidr a;
+			bool outside;
 
-			memset(a, 0, sizeof *a);
+			memset(&a, 0, sizeof a);
 			if (n->ai_family == AF_INET) {
-				a->af = 4;
-				a->len = 32;
-				memcpy(a->addr, &((struct sockaddr_in *)(void *)n->ai_addr)->sin_addr, 4);
+				a.af = 4;
+				a.len = 32;
+				memcpy(a.addr, &((struct sockaddr_in *)(void *)n->ai_addr)->sin_addr, 4);
 			} else if (n->ai_family == AF_INET6) {
-				a->af = 6;
-				a->len = 128;
-				memcpy(a->addr, &((struct sockaddr_in6 *)(void *)n->ai_addr)->sin6_addr,
+				a.af = 6;
+				a.len = 128;
+				memcpy(a.addr, &((struct sockaddr_in6 *)(void *)n->ai_addr)->sin6_addr,
 				    16);
 			} else
 				continue;
-			if (allowlist_match_addr(q->run->al, a, &hit))
+			if (!(outside = !allowlist_match_addr(q->run->al, &a, &hit)))
 				cidrset_add(q->run->used, &hit.net);
-			else {
-				h->outside[h->naddr] = true;
+			else
 				h->finding = MOVED;
+			if (h->naddr < ADDRS_MAX) {
+				h->addr[h->naddr] = a;
+				h->outside[h->naddr++] = outside;
+			} else {
+				h->nmore++;
+				h->nmore_outside += outside;
 			}
-			h->naddr++;
 		}
 		if (h->naddr == 0) {
 			h->finding = MISSING;
@@ -149,6 +156,8 @@ put_addrs(const struct host *h, bool outside_only, FILE *out)
 			inet_ntop(AF_INET6, h->addr[i].addr, text, sizeof text);
 		fprintf(out, " %s", text);
 	}
+	if (outside_only ? h->nmore_outside > 0 : h->nmore > 0)
+		fprintf(out, " (and %zu more)", outside_only ? h->nmore_outside : h->nmore);
 }
 
 enum verify_result

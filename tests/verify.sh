@@ -72,6 +72,20 @@ check "a list that matches DNS: exit 0" "$?" 0
 check "a list that matches DNS: all good" "$(tail -n 1 "$TMP/good.out")" \
     "summary: 12 hosts: 12 ok, 0 moved, 0 missing, 0 not checked; 12 nets: 0 unused; all good"
 
+# A host with more addresses than a line shows (32): every one is judged, the rest counted.
+for i in $(seq 1 40); do
+	printf '198.51.100.%d many.kpoint.com\n203.0.113.%d far.kpoint.com\n' "$i" "$i"
+done >> "$TMP/zone.hosts"
+kill -HUP "${pids[0]}"	# dnsmasq rereads its hosts files
+sleep 0.5
+printf 'host many.kpoint.com far.kpoint.com\nnet 198.51.100.0/24\n' > "$TMP/many.conf"
+"$HELPER" --verify -c "$TMP/many.conf" --dns-server "$DNS:$PORT" > "$TMP/many.out" 2>&1
+check "40 addresses: exit 1 (one host moved)" "$?" 1
+check "40 addresses inside: 32 shown, 8 counted" \
+    "$(grep '^ok  *many' "$TMP/many.out" | grep -o '198\.51\.100\.[0-9]*' | wc -l) $(grep -c '^ok .*(and 8 more)$' "$TMP/many.out")" "32 1"
+check "40 addresses outside: 32 shown, 8 counted" \
+    "$(grep -c '^moved  *far.kpoint.com .* (and 8 more) (outside every listed net)$' "$TMP/many.out")" 1
+
 # A server that refuses (nothing listens: ICMP port unreachable) and one that never answers.
 "$HELPER" --verify --dns-server "$NET.54:$PORT" --dns-timeout 3 > "$TMP/refused.out" 2>&1
 check "nothing listening: exit 2" "$?" 2
