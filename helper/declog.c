@@ -167,13 +167,11 @@ int
 declog_write(struct declog *dl, time_t now, const char *event,
     const struct declog_field *fields, size_t nfields)
 {
+	bool json = dl->format == DECLOG_JSON;
 	struct tm tm;
 	size_t i, cap = 64 + strlen(event);
-	char *line, *p, *start;
+	char *line, *p, *start, stamp[32];
 	ssize_t n;
-
-	bool json = dl->format == DECLOG_JSON;
-	char stamp[32];
 
 	for (i = 0; i < nfields; i++)
 		cap += strlen(fields[i].key) + 8 + 3 * VALUE_MAX + 32;
