@@ -21,15 +21,15 @@
 
 struct declog;
 
-/*
- * Open path for appending (created 0640). Returns NULL (errno set; EINVAL: not a regular
- * file, ENXIO: a FIFO nobody reads) if it cannot be used. Never waits.
- */
 enum declog_format {
 	DECLOG_TEXT,	/* TIME EVENT key=value ... */
 	DECLOG_JSON	/* one JSON object per line */
 };
 
+/*
+ * Open path for appending (created 0640). Returns NULL (errno set; EINVAL: not a regular
+ * file, ENXIO: a FIFO nobody reads) if it cannot be used. Never waits.
+ */
 struct declog *declog_open(const char *path, enum declog_format format);
 /* declog_close(NULL) is a no-op. */
 void declog_close(struct declog *dl);

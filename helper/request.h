@@ -54,8 +54,9 @@ struct request {
 /*
  * Split line (len bytes, no '\n'; a trailing '\r' and spaces are ignored) into *req. A leading
  * token of decimal digits is a channel-ID. The content type is decoded with pct_decode; other
- * values stay as sent. Returns 0, or -1 with *errstr set to a static message when the line cannot be read
- * (the answer is then BH); req->id is set in both cases when the line starts with one.
+ * values stay as sent. Returns 0, or -1 with *errstr set to a static message when the line
+ * cannot be read (the answer is then BH); req->id is set in both cases when the line starts
+ * with one.
  */
 int request_parse(char *line, size_t len, const struct fieldspec *spec, struct request *req,
     const char **errstr);
