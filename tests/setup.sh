@@ -23,7 +23,7 @@ else
 fi
 
 # A second Squid for the tests, 6.13 (Debian 13's), built once per machine into a cache
-# outside the checkout: about 18 minutes the first time, nothing after. SQUID6=no skips it.
+# outside the checkout: about 8 minutes the first time, nothing after. SQUID6=no skips it.
 if [ "$(id -u)" -eq 0 ] && [ "${SQUID6:-yes}" != no ]; then
 	bash tests/squid6.sh > /dev/null ||
 	    echo "setup.sh: no Squid 6.13 (see above); its tests will fail under CI, skip elsewhere"

@@ -45,7 +45,7 @@ fi
 rm -rf "squid-$VERSION"
 tar -xJf "$tarball" || { say "cannot unpack $tarball"; exit 1; }
 cd "squid-$VERSION" || exit 1
-say "configuring and building Squid $VERSION (about 18 minutes on 2 cores, once per machine)"
+say "configuring and building Squid $VERSION (about 8 minutes on 2 cores, once per machine)"
 ./configure --prefix="$PREFIX" --with-default-user=proxy --with-openssl --enable-ssl-crtd \
     --enable-icap-client --disable-arch-native --enable-icmp --disable-strict-error-checking \
     --disable-dependency-tracking --enable-auth-basic=none --enable-auth-ntlm=none \
