@@ -80,7 +80,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 
 		a->counters.ok++;
 		writer_begin(a->out, req.id, req.idlen, "OK");
-		writer_kv(a->out, "kpoint_", "1", 1);
+		writer_kv(a->out, ANSWER_NOTE, ANSWER_NOTE_OK, 1);
 		/* no printf on the hot path: logv holds the tag and a match of < 320 bytes */
 		memcpy(logv, tag, sizeof tag - 1);
 		memcpy(logv + sizeof tag - 1, d.match, mlen);
@@ -106,7 +106,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 	log_denial(a, &req, &d);
 	writer_begin(a->out, req.id, req.idlen, "ERR");
 	if (d.verdict != VERDICT_FAIL)
-		writer_kv(a->out, "kpoint_", "0", 1);
+		writer_kv(a->out, ANSWER_NOTE, ANSWER_NOTE_DENIED, 1);
 	snprintf(logv, sizeof logv, "kpoint-deny:%s", verdict_name(d.verdict));
 	writer_kv(a->out, "log", logv, strlen(logv));
 	writer_kv(a->out, "message", msg, strlen(msg));

@@ -1,14 +1,14 @@
 /*
  * ext_kpoint_acl: Squid external ACL helper that tells kPoint traffic from the rest.
- * main owns the options, start-up, signal flags, list reloads and the request loop; everything
- * else lives in its own module. Signals are blocked except inside ppoll(), so a flag can never
- * be missed and no request is ever cut by one: reloads and exits happen between batches.
+ * main owns the modes, start-up, signal flags, list reloads and the request loop; the command
+ * line is options', everything else lives in its own module. Signals are blocked except inside
+ * ppoll(), so a flag can never be missed and no request is ever cut by one: reloads and exits
+ * happen between batches.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,12 +22,14 @@
 #include "allowlist.h"
 #include "answer.h"
 #include "declog.h"
+#include "doctor.h"
 #include "emit.h"
 #include "explain.h"
 #include "linereader.h"
 #include "listfile.h"
 #include "listing.h"
 #include "log.h"
+#include "options.h"
 #include "reloader.h"
 #include "request.h"
 #include "verify.h"
@@ -93,6 +95,7 @@ usage(FILE *f)
 	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
 	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [-c FILE]\n"
 	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
+	    "       ext_kpoint_acl --doctor [SQUID_CONF] [--squid PATH] [--log-format json]\n"
 	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
 	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
 	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
@@ -112,6 +115,10 @@ usage(FILE *f)
 	    "                      listed nets: exit 0 all good, 1 drift, 2 could not check\n"
 	    "      --emit FORMAT   print the list as nft, iptables, ip6tables, squid or sslbump\n"
 	    "                      config\n"
+	    "      --doctor [SQUID_CONF] [--squid PATH]\n"
+	    "                      check how squid.conf (default " DOCTOR_DEFAULT_CONF ")\n"
+	    "                      wires kPoint, as that Squid reads it: exit 0 all good,\n"
+	    "                      1 something fails, 2 could not check\n"
 	    "  -h, --help  -V, --version\n");
 }
 
@@ -433,35 +440,11 @@ serve(struct state *st, const sigset_t *waitmask)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "fields", required_argument, NULL, 'f' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "log-format", required_argument, NULL, 'J' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "check", no_argument, NULL, 'C' },
-		{ "dump", no_argument, NULL, 'D' },
-		{ "emit", required_argument, NULL, 'E' },
-		{ "explain", required_argument, NULL, 'X' },
-		{ "port", required_argument, NULL, 'P' },
-		{ "ip", required_argument, NULL, 'I' },
-		{ "type", required_argument, NULL, 'T' },
-		{ "verify", no_argument, NULL, 'R' },
-		{ "dns-server", required_argument, NULL, 'S' },
-		{ "dns-timeout", required_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct options o;
 	struct state st;
 	sigset_t waitmask;
-	const char *fields = FIELDS_DEFAULT, *logpath = NULL, *errstr, *emit = NULL;
-	enum declog_format logformat = DECLOG_TEXT;
-	struct explain_query query = { NULL, NULL, NULL, NULL };
-	struct verify_options vopts = { NULL, 5000 };
-	bool verify = false, dns_options = false;
-	bool debug = false, check = false, dump = false;
-	char startup_error[256] = "";
+	const char *errstr;
+	char startup_error[256];
 	int ch, rc;
 
 	/*
@@ -475,94 +458,36 @@ main(int argc, char *argv[])
 			return 1;
 	memset(&st, 0, sizeof st);
 	st.started = time(NULL);
-	while ((ch = getopt_long(argc, argv, "c:f:l:dhV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			st.cfg = CONFIG_FILE;
-			st.config = optarg;
-			break;
-		case 'f':
-			fields = optarg;
-			break;
-		case 'l':
-			logpath = optarg;
-			break;
-		case 'J':
-			if (strcmp(optarg, "text") == 0)
-				logformat = DECLOG_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				logformat = DECLOG_JSON;
-			else
-				snprintf(startup_error, sizeof startup_error, "--log-format %.40s: "
-				    "expected text or json", optarg);
-			break;
-		case 'd':
-			debug = true;
-			break;
-		case 'C':
-			check = true;
-			break;
-		case 'D':
-			dump = true;
-			break;
-		case 'E':
-			emit = optarg;
-			break;
-		case 'X':
-			query.target = optarg;
-			break;
-		case 'P':
-			query.port = optarg;
-			break;
-		case 'I':
-			query.ip = optarg;
-			break;
-		case 'T':
-			query.type = optarg;
-			break;
-		case 'R':
-			verify = true;
-			break;
-		case 'S':
-			vopts.server = optarg;
-			dns_options = true;
-			break;
-		case 'W': {
-			char *end;
-			unsigned long s = strtoul(optarg, &end, 10);
-
-			if (*end != '\0' || s == 0 || s > 600)
-				snprintf(startup_error, sizeof startup_error, "--dns-timeout %.20s: "
-				    "not a number of seconds 1-600", optarg);
-			vopts.timeout_ms = (unsigned)s * 1000;
-			dns_options = true;
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("%s %s\n", PACKAGE, PACKAGE_VERSION);
-			return 0;
-		default:
-			snprintf(startup_error, sizeof startup_error, "bad command line option "
-			    "(see ext_kpoint_acl --help)");
-			break;
-		}
+	options_parse(&o, argc, argv, false);
+	if (o.help) {
+		usage(stdout);
+		return 0;
 	}
-	if (optind < argc && startup_error[0] == '\0')
-		snprintf(startup_error, sizeof startup_error, "unexpected argument '%s'",
-		    argv[optind]);
-	log_init(PACKAGE, debug);
+	if (o.version) {
+		printf("%s %s\n", PACKAGE, PACKAGE_VERSION);
+		return 0;
+	}
+	if (o.config != NULL) {
+		st.cfg = CONFIG_FILE;
+		st.config = o.config;
+	}
+	snprintf(startup_error, sizeof startup_error, "%s", o.error);
+	log_init(PACKAGE, o.debug);
 
-	if (startup_error[0] == '\0' && query.target == NULL &&
-	    (query.port != NULL || query.ip != NULL || query.type != NULL))
-		snprintf(startup_error, sizeof startup_error, "--port, --ip and --type go with "
-		    "--explain");
-	if (startup_error[0] == '\0' && !verify && dns_options)
-		snprintf(startup_error, sizeof startup_error, "--dns-server and --dns-timeout go with "
-		    "--verify");
-	if (check || dump || emit != NULL || query.target != NULL || verify) {
+	if (o.doctor) {
+		struct doctor_options d = {
+			o.squid_conf != NULL ? o.squid_conf : DOCTOR_DEFAULT_CONF,
+			o.squid != NULL ? o.squid : DOCTOR_DEFAULT_SQUID, o.logformat
+		};
+
+		if (startup_error[0] != '\0') {
+			log_warnx("%s", startup_error);
+			return DOCTOR_CANNOT_CHECK;
+		}
+		rc = (int)doctor_run(&d, stdout);
+		return fflush(stdout) == 0 ? rc : DOCTOR_CANNOT_CHECK;
+	}
+	if (o.check || o.dump || o.emit != NULL || o.query.target != NULL || o.verify) {
 		size_t nerrors = 0, i;
 		char summary[256];
 
@@ -578,27 +503,27 @@ main(int argc, char *argv[])
 			    nerrors == 1 ? "" : "s");
 			return 1;
 		}
-		if (verify) {
-			enum verify_result r = verify_list(st.list, &vopts, stdout);
+		if (o.verify) {
+			enum verify_result r = verify_list(st.list, &o.vopts, stdout);
 
 			allowlist_free(st.list);
 			return fflush(stdout) == 0 ? (int)r : VERIFY_FAILED;
 		}
-		if (query.target != NULL) {
-			enum explain_result r = explain(st.list, &query, stdout, &errstr);
+		if (o.query.target != NULL) {
+			enum explain_result r = explain(st.list, &o.query, stdout, &errstr);
 
 			if (r == EXPLAIN_BAD_INPUT)
-				log_warnx("--explain %s: %s", query.target, errstr);
+				log_warnx("--explain %s: %s", o.query.target, errstr);
 			allowlist_free(st.list);
 			return fflush(stdout) == 0 ? (int)r : EXPLAIN_BAD_INPUT;
 		}
-		if (check) {
+		if (o.check) {
 			listing_summary(st.list, summary, sizeof summary);
 			printf("%s: OK: %s\n", st.cfg == CONFIG_FILE ? st.config : "built-in",
 			    summary);
-		} else if (emit != NULL) {
-			if (emit_list(st.list, emit, stdout, &errstr) == -1) {
-				log_warnx("--emit %s: %s (formats: %s)", emit, errstr, emit_formats);
+		} else if (o.emit != NULL) {
+			if (emit_list(st.list, o.emit, stdout, &errstr) == -1) {
+				log_warnx("--emit %s: %s (formats: %s)", o.emit, errstr, emit_formats);
 				allowlist_free(st.list);
 				return 2;
 			}
@@ -624,8 +549,8 @@ main(int argc, char *argv[])
 	st.ans.out = writer_new(STDOUT_FILENO);
 	if (writer_nodelay(STDOUT_FILENO) == -1)
 		log_warn("stdout: cannot turn off Nagle's algorithm (answers may wait for TCP)");
-	if (startup_error[0] == '\0' && fieldspec_parse(fields, &st.ans.spec, &errstr) == -1)
-		snprintf(startup_error, sizeof startup_error, "-f %s: %s", fields, errstr);
+	if (startup_error[0] == '\0' && fieldspec_parse(o.fields, &st.ans.spec, &errstr) == -1)
+		snprintf(startup_error, sizeof startup_error, "-f %s: %s", o.fields, errstr);
 	if (startup_error[0] != '\0') {
 		log_warnx("%s; answering ERR to every request", startup_error);
 		snprintf(st.failure, sizeof st.failure, "%s", startup_error);
@@ -634,8 +559,9 @@ main(int argc, char *argv[])
 		st.cfg = CONFIG_INVALID;
 		st.config = NULL;
 	} else {
-		if (logpath != NULL && (st.ans.log = declog_open(logpath, logformat)) == NULL)
-			log_warn("decision log %s (continuing without it)", logpath);
+		if (o.logpath != NULL &&
+		    (st.ans.log = declog_open(o.logpath, o.logformat)) == NULL)
+			log_warn("decision log %s (continuing without it)", o.logpath);
 		load_now(&st, CAUSE_START);
 		st.ans.failure = st.failure;
 		st.last_stat = monotonic_seconds();

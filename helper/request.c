@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "request.h"
 
@@ -19,6 +20,28 @@ const char *
 field_name(enum field f)
 {
 	return f < FIELD_COUNT ? field_names[f] : "?";
+}
+
+enum field
+field_of_format(const char *token)
+{
+	static const struct {
+		const char	*token;
+		enum field	 f;
+	} codes[] = {
+		{ "%DST", FIELD_HOST }, { "%>rd", FIELD_HOST }, { "%PORT", FIELD_PORT },
+		{ "%>rP", FIELD_PORT }, { "%<a", FIELD_IP }, { "%METHOD", FIELD_METHOD },
+		{ "%>rm", FIELD_METHOD }, { "%PATH", FIELD_PATH }, { "%>rp", FIELD_PATH },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		if (strcmp(token, codes[i].token) == 0)
+			return codes[i].f;
+	/* a header's name is case-insensitive */
+	if (strcasecmp(token, "%<h{Content-Type}") == 0)
+		return FIELD_TYPE;
+	return FIELD_SKIP;
 }
 
 int

@@ -36,6 +36,13 @@ struct fieldspec {
 int fieldspec_parse(const char *list, struct fieldspec *spec, const char **errstr);
 const char *field_name(enum field f);
 
+/*
+ * The field a FORMAT token of external_acl_type sends: %DST or %>rd host, %PORT or %>rP port,
+ * %<a ip, %<h{Content-Type} type, %METHOD or %>rm method, %PATH or %>rp path; FIELD_SKIP for
+ * any other token.
+ */
+enum field field_of_format(const char *token);
+
 struct value {
 	const char	*p;	/* NULL: not sent, or sent as "-" (unknown) */
 	size_t		 len;

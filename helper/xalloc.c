@@ -1,7 +1,9 @@
 /* xalloc: allocation wrappers; out of memory is fatal (see xalloc.h for why). */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,4 +57,19 @@ char *
 xstrdup(const char *s)
 {
 	return xmemdup0(s, strlen(s));
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n == -1)
+		fatalx("out of memory formatting a string");
+	return s;
 }

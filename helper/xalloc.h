@@ -14,5 +14,7 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 /* A NUL-terminated copy of the first len bytes of s. */
 char *xmemdup0(const char *s, size_t len);
+/* A new string, formatted as printf does. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

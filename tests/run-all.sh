@@ -116,6 +116,7 @@ fi
 
 echo "== Squid-facing tests against Squid 6.13 (tests/squid6.sh)"
 SQUID_TESTS="tests/emit.sh tests/integration.sh tests/sslbump.sh tests/sslbump-intercept.sh"
+SQUID_TESTS+=" tests/doctor.sh tests/doctor-live.sh"
 if squid6=$(bash tests/squid6.sh 2> build/squid6.err); then
 	echo "  $("$squid6" -v | head -n 1)"
 	s6_ok=yes

@@ -120,10 +120,7 @@ lab_start() {
 	lab_wait_port "$LAB_ICAP_PORT" || lab_die "c-icap did not start: $(cat "$LAB/icap/stdout")"
 
 	# Squid with the project's snippets, paths pointed into the lab.
-	sed -e "s|/usr/lib/squid/ext_kpoint_acl|$HELPER $LAB_HELPER_ARGS|" \
-	    -e "s|/var/log/squid/|$LAB/|g" \
-	    "$TOP_SRCDIR/conf-snippets/squid-kpoint.conf" > "$LAB/squid-kpoint.conf"
-	cp "$TOP_SRCDIR/conf-snippets/squid-kpoint-icap.conf" "$LAB/squid-kpoint-icap.conf"
+	lab_snippets "$LAB"
 	sed -e "s|@DIR@|$LAB|g" -e "s|@SQUID_PORT@|$LAB_SQUID_PORT|" \
 	    -e "s|@ICAP_PORT@|$LAB_ICAP_PORT|" \
 	    "$TOP_SRCDIR/tests/lab/squid.conf.in" > "$LAB/squid.conf"
@@ -132,6 +129,32 @@ lab_start() {
 	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chmod 644 "$LAB"/*.conf "$LAB/hosts"
+	# LAB_EDIT: a function the caller names, given the lab's squid.conf to change first
+	[ -n "${LAB_EDIT:-}" ] && "$LAB_EDIT" "$LAB/squid.conf"
+	lab_squid_start
+}
+
+# lab_snippets DIR: the project's snippets in DIR, as an admin installs them, with their paths
+# pointed into DIR: squid-kpoint.conf runs $HELPER $LAB_HELPER_ARGS and logs into DIR,
+# squid-kpoint-icap.conf as shipped, squid-kpoint-sslbump.conf including DIR's
+# kpoint-sslbump-acls.conf, which the helper generates (with -c DIR/kpoint.conf if
+# LAB_LIST_EXTRA made one).
+lab_snippets() {
+	local list=()
+	[ -n "${LAB_LIST_EXTRA:-}" ] && list=(-c "$1/kpoint.conf")
+	sed -e "s|/usr/lib/squid/ext_kpoint_acl|$HELPER ${LAB_HELPER_ARGS:-}|" \
+	    -e "s|/var/log/squid/|$1/|g" \
+	    "$TOP_SRCDIR/conf-snippets/squid-kpoint.conf" > "$1/squid-kpoint.conf"
+	cp "$TOP_SRCDIR/conf-snippets/squid-kpoint-icap.conf" "$1/squid-kpoint-icap.conf"
+	# REAL_HELPER: the binary, where HELPER is a wrapper (valgrind, a broken stand-in)
+	"${REAL_HELPER:-$HELPER}" --emit sslbump "${list[@]}" > "$1/kpoint-sslbump-acls.conf" ||
+	    lab_die "--emit sslbump failed"
+	sed "s|/etc/squid/kpoint-sslbump-acls.conf|$1/kpoint-sslbump-acls.conf|" \
+	    "$TOP_SRCDIR/conf-snippets/squid-kpoint-sslbump.conf" > "$1/squid-kpoint-sslbump.conf"
+}
+
+# lab_squid_start: check the lab's squid.conf with Squid's parser and start Squid on it.
+lab_squid_start() {
 	"$SQUID" -n "$LAB_SERVICE" -k parse -f "$LAB/squid.conf" > "$LAB/parse.log" 2>&1 ||
 	    lab_die "squid -k parse failed: $(grep -E 'ERROR|FATAL' "$LAB/parse.log")"
 	"$SQUID" -n "$LAB_SERVICE" -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
@@ -141,6 +164,18 @@ lab_start() {
 		[ "${LAB_SQUID_MAY_DIE:-0}" = 1 ] && return 1
 		lab_die "squid did not start: $(tail -n 5 "$LAB/cache.log" "$LAB/squid.out")"
 	fi
+}
+
+# lab_squid_stop: stop the lab's Squid (and its helpers), leaving the rest of the lab running.
+lab_squid_stop() {
+	[ -n "${LAB_SQUID_PID:-}" ] || return 0
+	"$SQUID" -n "$LAB_SERVICE" -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
+	    kill "$LAB_SQUID_PID" 2>/dev/null
+	local _
+	for _ in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$LAB_SQUID_PID" 2>/dev/null
+	wait "$LAB_SQUID_PID" 2>/dev/null
+	LAB_SQUID_PID=
 }
 
 # The lab's TLS files: an origin CA and one origin certificate for every lab name and address,
@@ -174,13 +209,6 @@ lab_tls_files() {
 # Squid as an SslBump proxy: the ssl-bump port, the admin's lines from sslbump.conf.in with the
 # project's snippet, and its acls generated from the helper's list.
 lab_tls_squid() {
-	local list=()
-	[ -n "${LAB_LIST_EXTRA:-}" ] && list=(-c "$LAB/kpoint.conf")
-	# REAL_HELPER: the binary, where HELPER is a wrapper (valgrind, a broken stand-in)
-	"${REAL_HELPER:-$HELPER}" --emit sslbump "${list[@]}" > "$LAB/kpoint-sslbump-acls.conf" ||
-	    lab_die "--emit sslbump failed"
-	sed "s|/etc/squid/kpoint-sslbump-acls.conf|$LAB/kpoint-sslbump-acls.conf|" \
-	    "$TOP_SRCDIR/conf-snippets/squid-kpoint-sslbump.conf" > "$LAB/squid-kpoint-sslbump.conf"
 	sed -e "s|@DIR@|$LAB|g" -e "s|@CERTGEN@|$SQUID_CERTGEN|" \
 	    "$TOP_SRCDIR/tests/lab/sslbump.conf.in" > "$LAB/sslbump.conf"
 	if [ "${LAB_INTERCEPT:-0}" = 1 ]; then
@@ -213,15 +241,7 @@ lab_origin_saw() {
 
 # lab_stop: stop everything lab_start started; safe to call twice.
 lab_stop() {
-	if [ -n "${LAB_SQUID_PID:-}" ]; then
-		"$SQUID" -n "$LAB_SERVICE" -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
-		    kill "$LAB_SQUID_PID" 2>/dev/null
-		local _
-		for _ in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$LAB_SQUID_PID" 2>/dev/null
-		wait "$LAB_SQUID_PID" 2>/dev/null
-		LAB_SQUID_PID=
-	fi
+	lab_squid_stop
 	if [ -n "${LAB_ICAP_PID:-}" ]; then
 		kill "$LAB_ICAP_PID" 2>/dev/null
 		# c-icap's children follow their parent; make sure none is left behind.

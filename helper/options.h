@@ -1,0 +1,39 @@
+/*
+ * options: the helper's command line, read once into a struct. main reads its own with it, and
+ * --doctor reads, with the same table, the command line that squid.conf gives the helper, so
+ * that the two can never read one line differently.
+ */
+#ifndef KP_OPTIONS_H
+#define KP_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "declog.h"
+#include "explain.h"
+#include "verify.h"
+
+struct options {
+	const char		*config;	/* -c FILE; NULL: the built-in list */
+	const char		*fields;	/* -f; FIELDS_DEFAULT when not given */
+	const char		*logpath;	/* -l; NULL: no decision log */
+	enum declog_format	 logformat;	/* --log-format (also --doctor's output) */
+	bool			 debug;
+	bool			 check, dump, verify, doctor, help, version;
+	const char		*emit;		/* --emit FORMAT, or NULL */
+	struct explain_query	 query;		/* --explain TARGET and its --port, --ip, --type */
+	struct verify_options	 vopts;		/* --dns-server, --dns-timeout */
+	bool			 dns_options;	/* one of those two was given */
+	const char		*squid;		/* --squid PATH (with --doctor); NULL: "squid" */
+	const char		*squid_conf;	/* --doctor's argument; NULL: the default */
+	char			 error[256];	/* what is wrong with the line; "" if nothing */
+};
+
+/*
+ * Read argv into *o (zeroed first; strings point into argv). -h and -V stop the reading where
+ * they stand, as they do for any program. A line that is wrong is not a failure to read: its
+ * first fault is in o->error. quiet: getopt prints nothing (the doctor reads another program's
+ * line).
+ */
+void options_parse(struct options *o, int argc, char *argv[], bool quiet);
+
+#endif
