@@ -96,6 +96,11 @@ check "squid -k parse: no errors or warnings" \
     "$(grep -E 'ERROR|FATAL|WARNING|Bungled' "$TMP/parse.out" | head -3)" ""
 check "squid -k parse: the snippets were read" \
     "$(grep -c 'Processing: include /etc/squid/squid-kpoint' "$TMP/parse.out")" 3
+/usr/lib/squid/ext_kpoint_acl --doctor "$TMP/squid.conf" > "$TMP/doctor.out" 2>&1
+rc=$?
+check "the installed --doctor on that squid.conf: nothing fails, nothing to warn of" \
+    "$rc:$(grep -cE '^(FAIL|warn) ' "$TMP/doctor.out")" "0:0"
+[ "$rc" = 0 ] || cat "$TMP/doctor.out"
 
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq squid-kpoint-acl > "$TMP/purge.log" 2>&1
 check "apt-get purge" "$?" 0
