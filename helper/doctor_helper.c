@@ -1,0 +1,204 @@
+/*
+ * doctor_helper: the checks of the helper Squid runs (see doctor_int.h): can Squid's user run
+ * it, does its list load, does FORMAT send what it reads, can it write its decision log. The
+ * helper judges its own list and command line: it is run exactly as squid.conf runs it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "doctor_int.h"
+#include "log.h"
+#include "options.h"
+#include "request.h"
+#include "squidconf.h"
+#include "xalloc.h"
+
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/*
+ * Find the external_acl_type that runs ext_kpoint_acl: name [options] FORMAT... program args.
+ * Returns false if there is none.
+ */
+bool
+dr_find_helper(struct doctor *dr)
+{
+	const struct squidconf *sc = dr->sc;
+	size_t i, j;
+
+	for (i = 0; i < sc->n; i++) {
+		const struct squid_directive *d = &sc->d[i];
+
+		if (!dr_is(d, "external_acl_type") || d->nwords < 3)
+			continue;
+		for (j = 2; j < d->nwords; j++)
+			if (d->word[j][0] != '%' && strchr(d->word[j], '=') == NULL &&
+			    strcmp(d->word[j], "ipv4") != 0 && strcmp(d->word[j], "ipv6") != 0)
+				break;
+		if (j == d->nwords || strcmp(base_name(d->word[j]), PACKAGE) != 0)
+			continue;
+		dr->ext = i;
+		dr->hargc = d->nwords - j;
+		dr->hargv = xreallocarray(NULL, dr->hargc + 3, sizeof *dr->hargv);
+		memcpy(dr->hargv, d->word + j, dr->hargc * sizeof *dr->hargv);
+		dr->hargv[dr->hargc] = NULL;
+		options_parse(&dr->hopts, (int)dr->hargc, dr->hargv, true);
+		return true;
+	}
+	return false;
+}
+
+/* Run the helper's own line with extra words appended (as Squid's user), into *r. */
+int
+dr_run_helper(struct doctor *dr, const char *a, const char *b, struct command_result *r)
+{
+	char **argv = xreallocarray(NULL, dr->hargc + 3, sizeof *argv);
+	int rc;
+
+	memcpy(argv, dr->hargv, dr->hargc * sizeof *argv);
+	argv[dr->hargc] = (char *)a;
+	argv[dr->hargc + 1] = (char *)b;
+	argv[dr->hargc + 2] = NULL;
+	rc = command_run(argv, dr->user, HELPER_TIMEOUT_MS, r);
+	free(argv);
+	return rc;
+}
+
+/* The first line of s, for a message. */
+char *
+dr_first_line(const char *s)
+{
+	return xmemdup0(s, strcspn(s, "\n"));
+}
+
+void
+check_helper(struct doctor *dr)
+{
+	const struct squid_directive *d = &dr->sc->d[dr->ext];
+	const char *path = dr->hargv[0];
+	struct command_result r;
+
+	if (dr_run_helper(dr, "--check", NULL, &r) == -1)
+		fatal("running %s", path);
+	if (r.status == COMMAND_NOT_RUN || r.status == COMMAND_NO_USER) {
+		dr_found(dr, CHECK_HELPER, FOUND_FAIL, d, xasprintf("install the helper there "
+		    "(apt-get install squid-kpoint-acl), or write its path in this line"),
+		    "%s cannot be run as %s: %s (so its list is not checked)", path, dr->user,
+		    r.status == COMMAND_NO_USER ? "no such user" : strerror(r.error));
+	} else if (!command_succeeded(&r)) {
+		char *why = dr_first_line(r.err[0] != '\0' ? r.err : r.out);
+
+		dr_found(dr, CHECK_HELPER, FOUND_OK, d, NULL, "%s runs as %s", path, dr->user);
+		dr_found(dr, CHECK_LIST, FOUND_FAIL, d, xasprintf("correct what it says, then check "
+		    "with `%s --check%s%s`", path, dr->hopts.config != NULL ? " -c " : "",
+		    dr->hopts.config != NULL ? dr->hopts.config : ""), "the helper fails closed "
+		    "(ERR to every request: no kPoint): %s", why);
+		free(why);
+	} else {
+		char *summary = dr_first_line(r.out);
+
+		dr_found(dr, CHECK_HELPER, FOUND_OK, d, NULL, "%s runs as %s", path, dr->user);
+		dr_found(dr, CHECK_LIST, FOUND_OK, NULL, NULL, "%s", summary);
+		free(summary);
+	}
+	command_result_free(&r);
+}
+
+void
+check_fields(struct doctor *dr)
+{
+	const struct squid_directive *d = &dr->sc->d[dr->ext];
+	char sent[256] = "", *p = sent;
+	struct fieldspec spec;
+	const char *errstr;
+	size_t i, n = 0;
+	bool same;
+
+	for (i = 2; i < d->nwords && d->word[i] != dr->hargv[0]; i++) {
+		if (d->word[i][0] != '%')
+			continue;
+		p += snprintf(p, sizeof sent - (size_t)(p - sent), "%s%s", n++ > 0 ? "," : "",
+		    field_name(field_of_format(d->word[i])));
+		if (p >= sent + sizeof sent)
+			break;
+	}
+	if (fieldspec_parse(dr->hopts.fields, &spec, &errstr) == -1) {
+		dr_found(dr, CHECK_FIELDS, FOUND_FAIL, d, xasprintf("write `-f %s`", sent),
+		    "-f %s: %s", dr->hopts.fields, errstr);
+		return;
+	}
+	same = spec.n == n;
+	for (i = 0, p = sent; same && i < n; i++) {
+		size_t len = strcspn(p, ",");
+		enum field f = spec.order[i];
+
+		same = f == FIELD_SKIP || (strlen(field_name(f)) == len &&
+		    strncmp(p, field_name(f), len) == 0);
+		p += len + (p[len] == ',');
+	}
+	if (same)
+		dr_found(dr, CHECK_FIELDS, FOUND_OK, NULL, NULL, "FORMAT sends %s, as the helper "
+		    "reads it (-f %s)", sent, dr->hopts.fields);
+	else
+		dr_found(dr, CHECK_FIELDS, FOUND_FAIL, d, xasprintf("give the helper `-f %s`, the "
+		    "fields FORMAT sends", sent), "FORMAT sends %s but the helper reads %s: it "
+		    "would judge one field as another", sent, dr->hopts.fields);
+}
+
+void
+check_log(struct doctor *dr)
+{
+	const char *path = dr->hopts.logpath;
+	char *dir, *slash, *argv[8];
+	struct command_result r;
+	struct stat sb;
+	bool exists;
+
+	if (path == NULL) {
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "no decision log (no -l): "
+		    "nothing to write");
+		return;
+	}
+	exists = stat(path, &sb) == 0;
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	argv[0] = (char *)"test";
+	argv[1] = (char *)"-w";
+	argv[2] = exists ? (char *)path : dir;
+	argv[3] = exists ? NULL : (char *)"-a";
+	argv[4] = (char *)"-x";
+	argv[5] = dir;
+	argv[6] = NULL;
+	if (command_run(argv, dr->user, HELPER_TIMEOUT_MS, &r) == -1)
+		fatal("running test(1)");
+	if (geteuid() != 0)
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: checked as "
+		    "the user running --doctor, not as %s (run it as root to check as Squid's "
+		    "user): %s", path, dr->user, command_succeeded(&r) ? "writable" :
+		    "not writable");
+	else if (command_succeeded(&r))
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "%s can write %s", dr->user,
+		    path);
+	else
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_FAIL, &dr->sc->d[dr->ext], xasprintf("run "
+		    "`chown %s %s`", dr->user, exists ? path : dir), "%s (Squid's "
+		    "cache_effective_user) cannot write %s: the helper runs without its decision "
+		    "log, and no refused or scanned kPoint request is logged", dr->user, path);
+	command_result_free(&r);
+	free(dir);
+}
+
