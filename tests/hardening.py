@@ -12,6 +12,8 @@ never fail open and never stop answering:
  - a list written in place slowly is never loaded half-way; one renamed into place loads
  - an empty list, or one that only lists ports and types, never replaces the list in force
  - a large reload does not stop answers: requests are answered from the old list meanwhile
+ - stdout carries answers and nothing else, at start, SIGUSR1, SIGHUP, a reload that loads
+   and one that fails, fail-closed, and exit (Squid 7 ends a helper that writes unasked)
 Every wait is bounded; every helper started is ended.
 """
 import os
@@ -351,8 +353,55 @@ def closed_descriptors():
         check("started with fd %d closed: ends at once, exit 0" % fd, rc == 0, rc)
 
 
+def nothing_unasked():
+    """Every line on stdout answers a request, in every mode the snippets use."""
+    path = os.path.join(TMP, "quiet.conf")
+    log = os.path.join(TMP, "quiet.log")
+    modes = (["-c", path, "-l", log], ["-c", path, "-d"], ["-l", log, "--log-format", "json"],
+             ["-c", os.path.join(TMP, "no-such.conf")], ["--bogus"], ["-f", "host,bogus"])
+    for args in modes:
+        good_list(path)
+        p = subprocess.Popen([HELPER] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        procs.append(p)
+        sent = 0
+
+        def ask(request):
+            nonlocal sent
+            sent += 1
+            p.stdin.write(("%d %s\n" % (sent, request)).encode())
+            p.stdin.flush()
+        time.sleep(0.3)		# start-up
+        ask(KP)
+        p.send_signal(signal.SIGUSR1)
+        time.sleep(0.2)
+        p.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+        good_list(path, "port 80\n")	# a reload that loads
+        os.utime(path, (time.time() + 5, time.time() + 5))
+        time.sleep(1.1)
+        ask("mp001se.kpoint.com 80 - -")
+        time.sleep(0.5)
+        write(path, "bogus line\n")	# a reload that fails
+        os.utime(path, (time.time() + 10, time.time() + 10))
+        time.sleep(1.1)
+        ask(KP)
+        time.sleep(0.5)
+        ask("www.other.example 443 - -")
+        try:
+            out, _ = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+        lines = out.decode(errors="replace").splitlines()
+        check("%s: stdout holds the %d answers and nothing else" % (args, sent),
+              [l.split(" ")[0] for l in lines] == [str(i + 1) for i in range(sent)], lines)
+        check("%s: exits 0" % args, p.returncode == 0, p.returncode)
+
+
 def main():
     try:
+        nothing_unasked()
         closed_descriptors()
         bad_command_lines()
         fifos_and_devices()
