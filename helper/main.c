@@ -271,7 +271,7 @@ monotonic_seconds(void)
  */
 #define SETTLE_SECONDS	2
 
-/* Reload when the file changed; looks at most once a second, never per request. */
+/* Reload when the file changed; looks at most once a second, idle or not; never per request. */
 static void
 check_file(struct state *st)
 {
@@ -388,6 +388,7 @@ serve(struct state *st, const sigset_t *waitmask)
 		{ .fd = STDIN_FILENO, .events = POLLIN },
 		{ .fd = reloader_fd(st->rl), .events = POLLIN },
 	};
+	const struct timespec file_tick = { 1, 0 };
 	enum line_status s;
 	char *line;
 	size_t len;
@@ -409,16 +410,22 @@ serve(struct state *st, const sigset_t *waitmask)
 			got_usr1 = 0;
 			print_counters(st);
 		}
-		if (ppoll(pfd, 2, NULL, waitmask) == -1) {
+		/*
+		 * A list file is looked at once a second even while no request comes, so that an
+		 * idle helper has loaded a changed list before the next request arrives (that
+		 * request, answered with the old list, would be cached by Squid).
+		 */
+		if ((n = ppoll(pfd, 2, st->cfg == CONFIG_FILE ? &file_tick : NULL,
+		    waitmask)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll on stdin");
 		}
 		if (pfd[1].revents & POLLIN)
 			reload_done(st);
-		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
-			continue;
 		check_file(st);
+		if (n == 0 || !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+			continue;
 		n = linereader_fill(lr);
 		if (n == 0) {
 			while ((s = linereader_rest(lr, &line, &len)) != LINE_NONE)

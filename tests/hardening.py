@@ -12,6 +12,8 @@ never fail open and never stop answering:
  - a list written in place slowly is never loaded half-way; one renamed into place loads
  - an empty list, or one that only lists ports and types, never replaces the list in force
  - a large reload does not stop answers: requests are answered from the old list meanwhile
+ - an idle helper loads a changed list by itself (renamed into place, or edited in place and
+   settled), so the first request after the change gets the new answer
  - stdout carries answers and nothing else, at start, SIGUSR1, SIGHUP, a reload that loads
    and one that fails, fail-closed, and exit (Squid 7 ends a helper that writes unasked)
 Every wait is bounded; every helper started is ended.
@@ -399,8 +401,38 @@ def nothing_unasked():
         check("%s: exits 0" % args, p.returncode == 0, p.returncode)
 
 
+def idle_helper_follows():
+    """No request while the list changes: the helper has loaded it before the next one."""
+    path = os.path.join(TMP, "idle.conf")
+    good_list(path)
+    h = Helper(["-c", path])
+    check("idle: the list in force", h.ask(KP) == OK_KP)
+    other = "mp0016se.kpoint.com 443 - -"
+    ok_other = "OK kpoint_=1 log=kpoint-allow:mp0016se.kpoint.com"
+    # renamed into place: a new file, loaded within a second or so
+    write(path + ".new", "host mp0016se.kpoint.com\nport 443\n")
+    os.rename(path + ".new", path)
+    check("idle, renamed into place: loaded with no request",
+          h.stderr_has("reloaded (file changed)", 4.0), h.stderr())
+    check("idle, renamed into place: the first request gets the new answer",
+          h.ask(other) == ok_other and h.ask(KP) == "ERR")
+    # edited in place: loaded once it has settled, still with no request
+    with open(path, "w") as f:
+        f.write("host mp001se.kpoint.com\nport 443\n")
+    seen = h.stderr().count("reloaded (file changed)")
+    end = time.monotonic() + 6.0
+    while h.stderr().count("reloaded (file changed)") == seen and time.monotonic() < end:
+        time.sleep(0.1)
+    check("idle, edited in place: loaded with no request, once settled",
+          h.stderr().count("reloaded (file changed)") == seen + 1, h.stderr())
+    check("idle, edited in place: the first request gets the new answer",
+          h.ask(KP) == OK_KP and h.ask(other) == "ERR")
+    check("idle: exits 0 at EOF", h.end() == 0)
+
+
 def main():
     try:
+        idle_helper_follows()
         nothing_unasked()
         closed_descriptors()
         bad_command_lines()
