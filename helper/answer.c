@@ -95,10 +95,11 @@ answer_line(struct answerer *a, char *line, size_t len)
 		snprintf(msg, sizeof msg, "kPoint traffic to port %u is not allowed", d.port);
 		break;
 	case VERDICT_DENY_TYPE:
-		snprintf(msg, sizeof msg, "kPoint content type %s is not allowed", d.type);
+		snprintf(msg, sizeof msg, "kPoint content type %s is not listed media: scanned",
+		    d.type);
 		break;
 	case VERDICT_FAIL:
-		snprintf(msg, sizeof msg, "the pattern matcher failed; denied to be safe");
+		snprintf(msg, sizeof msg, "the pattern matcher failed: not exempt, to be safe");
 		break;
 	}
 	a->counters.err++;
@@ -107,7 +108,9 @@ answer_line(struct answerer *a, char *line, size_t len)
 	writer_begin(a->out, req.id, req.idlen, "ERR");
 	if (d.verdict != VERDICT_FAIL)
 		writer_kv(a->out, ANSWER_NOTE, ANSWER_NOTE_DENIED, 1);
-	snprintf(logv, sizeof logv, "kpoint-deny:%s", verdict_name(d.verdict));
+	/* the word of what the snippets do with it, as in the decision log */
+	snprintf(logv, sizeof logv, "kpoint-%s:%s", answer_effect(d.verdict),
+	    verdict_name(d.verdict));
 	writer_kv(a->out, "log", logv, strlen(logv));
 	writer_kv(a->out, "message", msg, strlen(msg));
 	return writer_end(a->out);

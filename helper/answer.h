@@ -2,11 +2,14 @@
  * answer: turns one request line into exactly one answer line, plus a decision-log line for a
  * denied kPoint request, and keeps the counters. Owns the wording of every answer:
  *   OK kpoint_=1 log=kpoint-allow:<entry>                         kPoint, every check passed
- *   ERR kpoint_=0 log=kpoint-deny:<reason> message="..."          kPoint, a check failed
+ *   ERR kpoint_=0 log=kpoint-deny:port message="..."              kPoint, a port not listed
+ *   ERR kpoint_=0 log=kpoint-scan:type message="..."              kPoint, a reply not listed media
+ *   ERR log=kpoint-scan:error message="..."                       the matcher failed: not exempt
  *   ERR                                                           not kPoint traffic
  *   ERR log=kpoint-failclosed message="..."                      no list loaded: nothing passes
  *   BH message="..."                                              a line that cannot be read
- * and of the decision log's event word for each verdict (answer_effect).
+ * and of the word for what the snippets do with each verdict (answer_effect: allow, deny,
+ * scan), which the log= annotation, the decision log and --explain all use.
  */
 #ifndef KP_ANSWER_H
 #define KP_ANSWER_H

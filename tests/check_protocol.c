@@ -165,8 +165,8 @@ START_TEST(answers)
 	    "3 ERR kpoint_=0 log=kpoint-deny:port message=\"kPoint traffic to port 8080 is not "
 	    "allowed\"\n");
 	ck_assert_str_eq(answer("4 a.kpoint.com 443 - text/\"x\"\\y"),
-	    "4 ERR kpoint_=0 log=kpoint-deny:type message=\"kPoint content type text/\\\"x\\\"\\\\y "
-	    "is not allowed\"\n");
+	    "4 ERR kpoint_=0 log=kpoint-scan:type message=\"kPoint content type text/\\\"x\\\"\\\\y "
+	    "is not listed media: scanned\"\n");
 	ck_assert_str_eq(answer("5 a.b 99999 - -"),
 	    "5 BH message=\"port is not a number 1-65535\"\n");
 	ck_assert_str_eq(answer("6"), "6 BH message=\"empty request\"\n");

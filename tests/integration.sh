@@ -90,6 +90,8 @@ check "access.log: CONNECT 5222 tunnelled" \
     "$(grep -c 'TCP_TUNNEL/200 [0-9]* CONNECT mp001se.kpoint.com:5222 ' "$ACC")" 1
 check "access.log: unlisted port denied with the helper's reason" \
     "$(grep -F "mp001se.kpoint.com:$UNLISTED_PORT" "$ACC" | grep -cE 'TCP_DENIED(_ABORTED)?/403 .*ea="kpoint-deny:port"')" 2
+check "access.log: kPoint HTML, scanned, in the decision log's word (kpoint-scan:type)" \
+    "$(grep -F "http://portal.kpoint.com:$O/index.html " "$ACC" | grep -c 'TCP_MISS/200 .* ea="kpoint-scan:type"')" 1
 
 # What the decision log says.
 DEC="$LAB/kpoint-decisions.log"
@@ -110,7 +112,7 @@ check "cache.log: no helper errors or restarts" "$(helper_trouble)" ""
 # Squid starts helpers as "(ext_kpoint_acl) ARGS": find this lab's by their log path.
 LAB_DIR=$LAB	# lab_stop empties LAB
 # (Squid's own command line may hold "ext_kpoint_acl" too: a Squid built into
-# /var/cache/ext_kpoint_acl by tests/squid6.sh.)
+# /var/cache/ext_kpoint_acl by tests/squidsrc.sh.)
 helper_pids() { pgrep -d, -f "^\(ext_kpoint_acl\) .*$LAB_DIR/" | tr -d '\n'; }
 
 # Squid 5.7 gives external acl helpers a TCP connection on loopback, not a pipe or a

@@ -252,7 +252,7 @@ a35=$(head -c 35 /dev/zero | tr '\0' a)
 check "regex work limit: fail closed" \
     "$(printf '%s.%s.b 443 - -\naa.aa 443 - -\n' "$a35" "$a35" |
        "$HELPER" -c "$TMP/redos.conf" 2>/dev/null)" \
-    "$(printf '%s\n' 'ERR log=kpoint-deny:error message="the pattern matcher failed; denied to be safe"' \
+    "$(printf '%s\n' 'ERR log=kpoint-scan:error message="the pattern matcher failed: not exempt, to be safe"' \
         'OK kpoint_=1 log="kpoint-allow:regex:^(a|aa|\\.)+$"')"
 
 # Out of memory ends the helper with a message (Squid denies the request in flight and
