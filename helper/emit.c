@@ -219,8 +219,9 @@ put_escaped(FILE *out, const char *s, bool glob)
 
 /*
  * How one family of Squid acls spells the list's names and networks: the acl names and the
- * type (with options) of each. Names under a listed .domain are left out (Squid warns about
- * such overlaps); subdomains-only entries and patterns become regexes.
+ * type (with options) of each. Names and .domains under a listed .domain are left out (Squid
+ * 5.7 and 6.13 refuse such overlaps, Squid 7 warns); subdomains-only entries and patterns
+ * become regexes.
  */
 struct squid_acls {
 	const char	*dom;		/* "acl <dom> <dom_type> name" */
@@ -251,8 +252,8 @@ emit_names(const struct allowlist *al, const struct squid_acls *a, FILE *out,
 	for (i = 0; i < names.n; i++) {
 		const struct allowlist_entry *e = &names.item[i].entry;
 
-		if (e->kind == ENTRY_HOST && covered_by_parent(al, e->text))
-			continue;	/* already under a .domain entry */
+		if (covered_by_parent(al, e->text))
+			continue;	/* a host or .domain already under a .domain entry */
 		fprintf(out, "acl %s %s %s\n", a->dom, a->dom_type, names.item[i].value);
 		w->dom = true;
 	}

@@ -47,8 +47,13 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=emit-test -keyout "$
     -out "$TMP/bump.crt" -addext basicConstraints=critical,CA:TRUE > /dev/null 2>&1
 cat "$TMP/bump.crt" >> "$TMP/bump.pem"
 printf 'host only.example\n' > "$TMP/names-only.conf"
+# Names that overlap: Squid 5.7 and 6.13 refuse one dstdomain or ssl::server_name acl that
+# holds both a domain and a name under it; Squid 7 only warns. --emit never writes one.
+printf '%s\n' 'domain .kpoint.com' 'host mp001se.kpoint.com mp0016se.sub.kpoint.com' \
+    'domain .sub.kpoint.com mp*se.kpoint.com *.cdn.kpoint.com' 'net 175.41.142.49/32' \
+    'port 443' 'type video/mp4' > "$TMP/overlap.conf"
 
-for list in "$TMP/names-only.conf" built-in "$DATA/emit.conf"; do
+for list in "$TMP/names-only.conf" "$TMP/overlap.conf" built-in "$DATA/emit.conf"; do
 	args=()
 	[ "$list" != built-in ] && args=(-c "$list")
 	name=${list##*/}
@@ -60,6 +65,14 @@ for list in "$TMP/names-only.conf" built-in "$DATA/emit.conf"; do
 	check "$name: the SslBump snippet with --emit sslbump parses, no warnings" "$?" 0
 	[ "$?" = 0 ] || cat "$TMP/parse-tls.out"
 	[ "$name" = names-only.conf ] && continue	# no nets: the firewall formats say so
+	if [ "$name" = overlap.conf ]; then
+		squid_parse "$TMP/out.squid"
+		check "overlap.conf: squid -k parse accepts --emit squid, no warnings" "$?" 0
+		check "overlap.conf: only the widest names are written" \
+		    "$(grep -h 'dstdomain' "$TMP/out.squid" "$TMP/out.sslbump" | awk '{ print $NF }' | sort -u | paste -sd' ')" \
+		    ".kpoint.com"
+		continue
+	fi
 	nft -c -f "$TMP/out.nft" > "$TMP/nft.err" 2>&1
 	check "$name: nft -c accepts it" "$?" 0
 	iptables-restore --test --noflush "$TMP/out.iptables" > "$TMP/ipt.err" 2>&1
@@ -112,6 +125,12 @@ check "sslbump: no patterns in the list, a regex that never matches" \
 sed 's|dstdomain -n|dstdomain -q|' "$TMP/out.sslbump" > "$TMP/bad.sslbump"
 sslbump_parse "$TMP/bad.sslbump"
 check "squid -k parse rejects a broken sslbump copy" "$?" 1
+
+# Overlapping names: the parse check sees them (each Squid refuses or warns).
+printf 'acl kpoint_dst dstdomain .kpoint.com mp001se.kpoint.com\nacl kpoint_ip dst 10.9.9.9\nacl kpoint any-of kpoint_dst kpoint_ip\nacl kpoint_ports port 443\nacl kpoint_media rep_mime_type video/mp4\n' \
+    > "$TMP/overlap.squid"
+squid_parse "$TMP/overlap.squid"
+check "squid -k parse flags an acl with overlapping names" "$?" 1
 
 # The checks can fail: a broken copy of each output is rejected.
 sed 's|/32|/33|' "$TMP/out.nft" > "$TMP/bad.nft"
