@@ -8,8 +8,9 @@
 #  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
 #  5. make distcheck: the release tarball builds out of tree and passes the suite
 #  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/package.sh)
-#  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept) and the demo's
-#     checks again, against Squid 6.13 (tests/squid6.sh builds it once), reported apart
+#  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept, doctor,
+#     doctor-live, sync) and the demo's checks again, against Squid 6.13 and against Squid 7.7
+#     (tests/squidsrc.sh builds each once), each reported apart
 # Prints each test's own summary and closes with "N passed, N failed" over all suites.
 # Tests that need root or a missing tool skip (exit 77); under CI (CI=true) a skip fails the
 # suite, since CI's machine is set up to run everything.
@@ -63,7 +64,7 @@ if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability 
     -D_GNU_SOURCE -I helper -I build/helper helper/*.c tests/*.c tests/fuzz/*.c bench/*.c \
     > build/cppcheck.out 2>&1 &&
     shellcheck -S warning tests/*.sh tests/lab/*.sh tests/fuzz/*.sh bench/*.sh .ci/run \
-    helper/gen-defaults.sh > build/shellcheck.out 2>&1; then
+    helper/gen-defaults.sh helper/ext_kpoint_acl-sync > build/shellcheck.out 2>&1; then
 	echo "  cppcheck and shellcheck: no findings"
 	passed=$((passed + 1))
 else
@@ -114,34 +115,37 @@ else
 	tail -n 40 build/distcheck.out
 fi
 
-echo "== Squid-facing tests against Squid 6.13 (tests/squid6.sh)"
 SQUID_TESTS="tests/emit.sh tests/integration.sh tests/sslbump.sh tests/sslbump-intercept.sh"
-SQUID_TESTS+=" tests/doctor.sh tests/doctor-live.sh"
-if squid6=$(bash tests/squid6.sh 2> build/squid6.err); then
-	echo "  $("$squid6" -v | head -n 1)"
-	s6_ok=yes
-	SQUID=$squid6 make -C build check TESTS="$SQUID_TESTS" > build/check-squid6.out 2>&1 ||
-	    s6_ok=no
-	ci_skipped build/check-squid6.out && s6_ok=no
-	for t in $SQUID_TESTS; do
-		log=build/${t%.sh}.log
-		printf '  %-28s %s\n' "${log##*/}" \
-		    "$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)"
-	done
-	SQUID=$squid6 bash tests/demo.sh > build/demo-squid6.out 2>&1 || s6_ok=no
-	printf '  %-28s %s\n' demo.sh "$(tail -n 1 build/demo-squid6.out)"
-	if [ "$s6_ok" = yes ]; then
-		passed=$((passed + 1))
-	else
+SQUID_TESTS+=" tests/doctor.sh tests/doctor-live.sh tests/sync.sh"
+for v in $(bash tests/squidsrc.sh --versions); do
+	echo "== Squid-facing tests against Squid $v (tests/squidsrc.sh)"
+	if sq=$(bash tests/squidsrc.sh "$v" 2> "build/squid-$v.err"); then
+		echo "  $("$sq" -v | head -n 1)"
+		ok=yes
+		SQUID=$sq make -C build check TESTS="$SQUID_TESTS" > "build/check-squid-$v.out" 2>&1 ||
+		    ok=no
+		ci_skipped "build/check-squid-$v.out" && ok=no
+		for t in $SQUID_TESTS; do
+			log=build/${t%.sh}.log
+			printf '  %-28s %s\n' "${log##*/}" \
+			    "$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)"
+		done
+		SQUID=$sq bash tests/demo.sh > "build/demo-squid-$v.out" 2>&1 || ok=no
+		printf '  %-28s %s\n' demo.sh "$(tail -n 1 "build/demo-squid-$v.out")"
+		if [ "$ok" = yes ]; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			grep -hE '^(FAIL|  got|  want)' build/tests/*.log "build/demo-squid-$v.out" |
+			    head -n 40
+		fi
+	elif [ "${CI:-}" = true ]; then
+		echo "  no Squid $v: $(tail -n 3 "build/squid-$v.err")"
 		failed=$((failed + 1))
-		grep -hE '^(FAIL|  got|  want)' build/tests/*.log build/demo-squid6.out | head -n 40
+	else
+		echo "  skipped, no Squid $v: $(tail -n 1 "build/squid-$v.err")"
 	fi
-elif [ "${CI:-}" = true ]; then
-	echo "  no Squid 6.13: $(tail -n 3 build/squid6.err)"
-	failed=$((failed + 1))
-else
-	echo "  skipped, no Squid 6.13: $(tail -n 1 build/squid6.err)"
-fi
+done
 
 echo "== Debian package (tests/package.sh)"
 HELPER="$TOP/build/helper/ext_kpoint_acl" TOP_SRCDIR="$TOP" bash tests/package.sh \
