@@ -22,11 +22,14 @@ else
 	echo
 fi
 
-# A second Squid for the tests, 6.13 (Debian 13's), built once per machine into a cache
-# outside the checkout: about 8 minutes the first time, nothing after. SQUID6=no skips it.
-if [ "$(id -u)" -eq 0 ] && [ "${SQUID6:-yes}" != no ]; then
-	bash tests/squid6.sh > /dev/null ||
-	    echo "setup.sh: no Squid 6.13 (see above); its tests will fail under CI, skip elsewhere"
+# Other Squids for the tests, built from Debian's own source once per machine into a cache
+# outside the checkout (tests/squidsrc.sh): 6.13 (Debian 13's) and 7.7 (Debian sid's, the series
+# of Ubuntu 26.04 LTS), about 8 and 12 minutes the first time, nothing after. SQUIDSRC=no skips.
+if [ "$(id -u)" -eq 0 ] && [ "${SQUIDSRC:-yes}" != no ]; then
+	for v in $(bash tests/squidsrc.sh --versions); do
+		bash tests/squidsrc.sh "$v" > /dev/null ||
+		    echo "setup.sh: no Squid $v (see above); its tests will fail under CI, skip elsewhere"
+	done
 fi
 
 autoreconf -fi
