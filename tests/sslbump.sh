@@ -10,7 +10,9 @@
 #  - inside a bumped tunnel, a request that claims a kPoint Host is still scanned
 #  - CONNECT to kPoint on 1935/5222 (not TLS) reaches the origin
 #  - with the helper broken (BH to all, BH for some hosts, exiting at once, a list that does not
-#    load) nothing that is not kPoint is spliced and no request reaches an origin unscanned
+#    load or is missing, a bad option) nothing that is not kPoint is spliced and no request
+#    reaches an origin unscanned; a helper that cannot load stays up failing closed, so Squid
+#    never stops itself
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
@@ -125,9 +127,11 @@ printf 'domian .kpoint.com\n' > "$TMP/bad.conf"
 chmod 755 "$TMP"/bh-all "$TMP"/exit-at-once "$TMP"/bh-some "$TMP"
 chmod 644 "$TMP/bad.conf"
 
-for variant in bh-all bh-some exit-at-once bad-list; do
+for variant in bh-all bh-some exit-at-once bad-list missing-list bad-option; do
 	case $variant in
 	bad-list) HELPER=$REAL_HELPER LAB_HELPER_ARGS="-c $TMP/bad.conf" ;;
+	missing-list) HELPER=$REAL_HELPER LAB_HELPER_ARGS="-c $TMP/no-such.conf" ;;
+	bad-option) HELPER=$REAL_HELPER LAB_HELPER_ARGS="--bogus" ;;
 	*) HELPER=$TMP/$variant LAB_HELPER_ARGS= ;;
 	esac
 	LAB_LIST_EXTRA=
@@ -154,6 +158,14 @@ for variant in bh-all bh-some exit-at-once bad-list; do
 		    echo "  $variant: reached the origin unscanned: $host $path"; }
 	done < <(grep -F " $p/" "$LAB/origin.log" | grep -vF "$p/k/")
 	check "$variant: no request reached a non-kPoint origin unscanned" "$unscanned" 0
+	case $variant in
+	bad-list | missing-list | bad-option)
+		# the real helper, unable to load: it stays up and fails closed, so Squid (7 counts
+		# a helper that cannot start as crashed) never stops itself
+		check "$variant: Squid still up, no helper crash" \
+		    "$(kill -0 "$LAB_SQUID_PID" 2>/dev/null && echo up):$(grep -c 'too rapidly' "$LAB/cache.log")" \
+		    "up:0" ;;
+	esac
 	lab_stop
 	unset got
 done
