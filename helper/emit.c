@@ -220,8 +220,8 @@ put_escaped(FILE *out, const char *s, bool glob)
 /*
  * How one family of Squid acls spells the list's names and networks: the acl names and the
  * type (with options) of each. Names and .domains under a listed .domain are left out (Squid
- * 5.7 and 6.13 refuse such overlaps, Squid 7 warns); subdomains-only entries and patterns
- * become regexes.
+ * 5.7 and 6.13 refuse such an acl when the narrower name comes first and warn otherwise;
+ * Squid 7 warns); subdomains-only entries and patterns become regexes.
  */
 struct squid_acls {
 	const char	*dom;		/* "acl <dom> <dom_type> name" */

@@ -324,22 +324,27 @@ squidconf_parse_version(const char *text, struct squidconf *sc)
 	}
 }
 
-/* Squid's own words for why it refused: its ERROR, FATAL and "unrecognized" lines. */
+/*
+ * Squid's own words for why it refused: its ERROR, FATAL and "unrecognized" lines, each with
+ * the indented lines Squid 7 writes under it ("    directive location: FILE(LINE)").
+ */
 static char *
 refusal(const char *out)
 {
 	size_t cap = 256, len = 0;
 	char *msg = xmalloc(cap);
 	const char *p = out;
+	bool under = false;
 
 	msg[0] = '\0';
 	while (*p != '\0') {
 		size_t n = strcspn(p, "\n");
 		char *line = xmemdup0(p, n), *t = strstr(line, "| ");
 		const char *body = t != NULL ? t + 2 : line;
+		bool take = strstr(body, "FATAL") != NULL || strstr(body, "ERROR") != NULL ||
+		    strstr(body, "unrecognized") != NULL;
 
-		if (strstr(body, "FATAL") != NULL || strstr(body, "ERROR") != NULL ||
-		    strstr(body, "unrecognized") != NULL) {
+		if (take || (under && t == NULL && is_space(line[0]))) {
 			size_t bl = strlen(body);
 
 			if (len + bl + 2 > cap)
@@ -348,6 +353,9 @@ refusal(const char *out)
 			len += bl;
 			msg[len++] = '\n';
 			msg[len] = '\0';
+			under = true;
+		} else {
+			under = false;
 		}
 		free(line);
 		p += n + (p[n] == '\n');

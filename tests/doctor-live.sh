@@ -84,6 +84,7 @@ check "ICAP include last, fixed: kPoint media is served" \
 sleep 0.5
 check "ICAP include last, fixed: the scanner never saw it" \
     "$(grep -c "url=http://mp001se.kpoint.com:$O/icap2/" "$LAB/icap/access.log")" 0
+check "plain lab: cache.log has no errors or warnings" "$(lab_cache_trouble)" ""
 lab_stop
 
 # ---- SslBump: the order of ssl_bump rules, and the catch-all ---------------------------------
@@ -120,5 +121,6 @@ check "no catch-all, fixed: the other site is bumped" \
 sleep 0.5
 lab_icap_saw REQMOD "url=https://www.other.example/c2/index.html"
 check "no catch-all, fixed: the scanner saw the other site" "$?" 0
+check "SslBump lab: cache.log has no errors or warnings" "$(lab_cache_trouble)" ""
 
 finish

@@ -120,7 +120,7 @@ check "no kPoint line: says so" "$(grep -c 'has no kPoint line: no external_acl_
 { cat "$DIR/cases/plain.conf"; echo "http_acces allow all"; } > "$DIR/cases/refused.conf"
 doctor "$DIR/cases/refused.conf"
 check "a file Squid refuses: exit 2" "$RC" 2
-check "a file Squid refuses: Squid's own words" "$(grep -c "unrecognized: 'http_acces'" "$TMP/err")" 1
+check "a file Squid refuses: Squid's own words" "$(grep -cE "unrecognized: 'http_acces'|unrecognized directive near 'http_acces'" "$TMP/err")" 1
 check "a file Squid refuses: nothing judged" "$(wc -c < "$TMP/out")" 0
 
 "$HELPER" --squid "$SQUID" --check > /dev/null 2> "$TMP/err"

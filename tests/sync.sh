@@ -87,7 +87,7 @@ put_list "$base"
 sync_once
 check "squid.conf refused: exit 1" "$RC" 1
 check "squid.conf refused: says so, in Squid's words" \
-    "$(grep -c 'refuses' "$TMP/sync.err"):$(grep -c "unrecognized: 'http_acces'" "$TMP/sync.err")" "1:1"
+    "$(grep -c 'refuses' "$TMP/sync.err"):$(grep -cE "unrecognized: 'http_acces'|unrecognized directive near 'http_acces'" "$TMP/sync.err")" "1:1"
 check_file "squid.conf refused: the acls as they were" "$ACLS" "$TMP/acls.before"
 check "squid.conf refused: no backup left" "$(find "$LAB" -maxdepth 1 -name '*.old' | wc -l)" 0
 sleep 1
