@@ -29,6 +29,7 @@
 #include "listfile.h"
 #include "listing.h"
 #include "log.h"
+#include "metrics.h"
 #include "options.h"
 #include "reloader.h"
 #include "request.h"
@@ -81,7 +82,15 @@ struct state {
 	enum cause		 again_cause;
 	char			 failure[512];
 	time_t			 started;
+	time_t			 loaded;	/* when the list in force was loaded */
 	time_t			 last_stat;	/* monotonic seconds */
+	const char		*metrics;	/* --metrics DIR, or NULL */
+	time_t			 metrics_last;	/* monotonic seconds of the last write */
+	struct counters		 metrics_seen;	/* what the last write said */
+	const struct allowlist	*metrics_list;
+	uint64_t		 metrics_lost;
+	bool			 metrics_written;
+	time_t			 metrics_failed;	/* when a write last failed (said once a minute) */
 	struct answerer		 ans;
 };
 
@@ -90,10 +99,11 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE [--log-format json]]\n"
+	    "                      [--metrics DIR]\n"
 	    "       ext_kpoint_acl --check [-c FILE]\n"
 	    "       ext_kpoint_acl --dump [-c FILE]\n"
 	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
-	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [-c FILE]\n"
+	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [--metrics DIR] [-c FILE]\n"
 	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
 	    "       ext_kpoint_acl --doctor [SQUID_CONF] [--squid PATH] [--log-format json]\n"
 	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
@@ -102,6 +112,9 @@ usage(FILE *f)
 	    "  -l, --log FILE      decision log: one record per kPoint request Squid refuses\n"
 	    "                      or scans (not allowed and exempt), appended to FILE\n"
 	    "      --log-format F  text (TIME EVENT key=value...) or json (one object a line)\n"
+	    "      --metrics DIR   keep this helper's Prometheus metrics in DIR/ext_kpoint_acl_PID.prom\n"
+	    "                      (node_exporter's textfile directory); with --verify, its\n"
+	    "                      result in DIR/ext_kpoint_acl_verify.prom\n"
 	    "  -d, --debug         debug output on stderr (cache.log)\n"
 	    "      --check         load the list, report every error as FILE:LINE: message,\n"
 	    "                      print a summary, exit 0 if it loads and 1 if not\n"
@@ -180,6 +193,7 @@ apply(struct state *st, enum cause why, struct reload_result *res)
 		    summary);
 	st->list = res->list;
 	st->ans.list = res->list;
+	st->loaded = time(NULL);
 	reloader_dispose(old);
 	free(res->errors);
 }
@@ -337,6 +351,50 @@ print_counters(struct state *st)
 		(void)declog_write(st->ans.log, time(NULL), "counters", f, N);
 }
 
+/*
+ * Write the helper's metrics file if something changed since the last write, at most every
+ * METRICS_SECONDS (force: now, changed or not). A failed write costs the file, never an answer.
+ */
+#define METRICS_SECONDS	2
+
+static void
+write_metrics(struct state *st, bool force)
+{
+	struct metrics_helper m;
+	uint64_t lost = st->ans.log != NULL ? declog_lost(st->ans.log) : 0;
+	time_t now;
+
+	if (st->metrics == NULL)
+		return;
+	now = monotonic_seconds();
+	if (!force && (now - st->metrics_last < METRICS_SECONDS || (st->metrics_written &&
+	    memcmp(&st->metrics_seen, &st->ans.counters, sizeof st->metrics_seen) == 0 &&
+	    st->metrics_list == st->list && st->metrics_lost == lost)))
+		return;
+	m = (struct metrics_helper){ &st->ans.counters, lost, st->list, st->loaded,
+	    st->started };
+	st->metrics_last = now;
+	if (metrics_write_helper(st->metrics, &m) == -1) {
+		if (st->metrics_failed == 0 || now - st->metrics_failed >= 60)
+			log_warn("metrics in %s", st->metrics);
+		st->metrics_failed = now;
+		return;
+	}
+	st->metrics_seen = st->ans.counters;
+	st->metrics_list = st->list;
+	st->metrics_lost = lost;
+	st->metrics_written = true;
+}
+
+/* At exit, however the helper ends: a helper that has gone leaves no metrics behind. */
+static const char *metrics_dir_at_exit;
+
+static void
+remove_metrics(void)
+{
+	metrics_remove_helper(metrics_dir_at_exit);
+}
+
 static void
 setup_signals(sigset_t *waitmask)
 {
@@ -400,6 +458,7 @@ serve(struct state *st, const sigset_t *waitmask)
 		/* No complete request left: every answer owed goes out now. */
 		if (writer_flush(st->ans.out) == -1)
 			exit(0);
+		write_metrics(st, false);
 		if (got_term)
 			break;
 		if (got_hup) {
@@ -413,10 +472,11 @@ serve(struct state *st, const sigset_t *waitmask)
 		/*
 		 * A list file is looked at once a second even while no request comes, so that an
 		 * idle helper has loaded a changed list before the next request arrives (that
-		 * request, answered with the old list, would be cached by Squid).
+		 * request, answered with the old list, would be cached by Squid); and the metrics
+		 * of the last requests before a pause are written.
 		 */
-		if ((n = ppoll(pfd, 2, st->cfg == CONFIG_FILE ? &file_tick : NULL,
-		    waitmask)) == -1) {
+		if ((n = ppoll(pfd, 2, st->cfg == CONFIG_FILE || st->metrics != NULL ?
+		    &file_tick : NULL, waitmask)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll on stdin");
@@ -424,6 +484,7 @@ serve(struct state *st, const sigset_t *waitmask)
 		if (pfd[1].revents & POLLIN)
 			reload_done(st);
 		check_file(st);
+		write_metrics(st, false);
 		if (n == 0 || !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
 			continue;
 		n = linereader_fill(lr);
@@ -511,9 +572,14 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		if (o.verify) {
-			enum verify_result r = verify_list(st.list, &o.vopts, stdout);
+			struct metrics_verify sum = { 0, 0, 0, 0, 0, 0, VERIFY_FAILED, time(NULL) };
+			enum verify_result r = verify_list(st.list, &o.vopts, stdout, &sum);
 
 			allowlist_free(st.list);
+			if (o.metrics != NULL && metrics_write_verify(o.metrics, &sum) == -1) {
+				log_warn("metrics in %s", o.metrics);
+				r = VERIFY_FAILED;
+			}
 			return fflush(stdout) == 0 ? (int)r : VERIFY_FAILED;
 		}
 		if (o.query.target != NULL) {
@@ -572,6 +638,12 @@ main(int argc, char *argv[])
 		load_now(&st, CAUSE_START);
 		st.ans.failure = st.failure;
 		st.last_stat = monotonic_seconds();
+	}
+	if (o.metrics != NULL && startup_error[0] == '\0') {
+		st.metrics = o.metrics;
+		metrics_dir_at_exit = o.metrics;
+		atexit(remove_metrics);
+		write_metrics(&st, true);
 	}
 	rc = serve(&st, &waitmask);
 	reloader_free(st.rl);

@@ -30,6 +30,7 @@ static const struct option longopts[] = {
 	{ "dns-timeout", required_argument, NULL, 'W' },
 	{ "doctor", no_argument, NULL, 'K' },
 	{ "squid", required_argument, NULL, 'Q' },
+	{ "metrics", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -126,6 +127,9 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		case 'Q':
 			o->squid = optarg;
 			break;
+		case 'M':
+			o->metrics = optarg;
+			break;
 		case 'h':
 			o->help = true;
 			return;
@@ -149,4 +153,7 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		set_error(o, true, "--dns-server and --dns-timeout go with --verify");
 	if (!o->doctor && o->squid != NULL)
 		set_error(o, true, "--squid goes with --doctor");
+	if (o->metrics != NULL && (o->check || o->dump || o->emit != NULL || o->doctor ||
+	    o->query.target != NULL))
+		set_error(o, true, "--metrics goes with serving or --verify");
 }

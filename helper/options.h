@@ -23,6 +23,7 @@ struct options {
 	struct explain_query	 query;		/* --explain TARGET and its --port, --ip, --type */
 	struct verify_options	 vopts;		/* --dns-server, --dns-timeout */
 	bool			 dns_options;	/* one of those two was given */
+	const char		*metrics;	/* --metrics DIR (serving, --verify); NULL: none */
 	const char		*squid;		/* --squid PATH (with --doctor); NULL: "squid" */
 	const char		*squid_conf;	/* --doctor's argument; NULL: the default */
 	char			 error[256];	/* what is wrong with the line; "" if nothing */

@@ -161,7 +161,8 @@ put_addrs(const struct host *h, bool outside_only, FILE *out)
 }
 
 enum verify_result
-verify_list(const struct allowlist *al, const struct verify_options *o, FILE *out)
+verify_list(const struct allowlist *al, const struct verify_options *o, FILE *out,
+    struct metrics_verify *sum)
 {
 	struct ares_options opts;
 	struct ares_addrinfo_hints hints;
@@ -256,6 +257,9 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 	    count[ERROR], nnets, count[ERROR] > 0 ? "(not judged) " : "", unused,
 	    result == VERIFY_OK ? "all good" : result == VERIFY_DRIFT ? "drift" :
 	    "could not check");
+	if (sum != NULL)
+		*sum = (struct metrics_verify){ count[OK], count[MOVED], count[MISSING],
+		    count[ERROR], nnets, unused, (int)result, time(NULL) };
 	listing_free(&l);
 	free(hosts);
 	free(queries);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "allowlist.h"
+#include "metrics.h"
 
 struct verify_options {
 	const char	*server;	/* "ADDR", "ADDR:PORT" or "[V6]:PORT"; NULL: resolv.conf's */
@@ -28,8 +29,11 @@ enum verify_result {
 	VERIFY_FAILED = 2
 };
 
-/* Check al's hosts and nets as above, writing the findings to out. */
+/*
+ * Check al's hosts and nets as above, writing the findings to out, and the counts to *sum
+ * (if not NULL) for metrics_write_verify.
+ */
 enum verify_result verify_list(const struct allowlist *al, const struct verify_options *o,
-    FILE *out);
+    FILE *out, struct metrics_verify *sum);
 
 #endif

@@ -58,12 +58,11 @@ check "installed list: the guide's entries" "$(cut -d: -f2- "$TMP/check.out")" \
 check "installed helper answers" \
     "$(printf 'mp001se.kpoint.com 443 - -\n' | /usr/lib/squid/ext_kpoint_acl -c /etc/squid/kpoint.conf 2>/dev/null)" \
     "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
-check "the list watch: installed, disabled" \
-    "$(ls /lib/systemd/system/ext-kpoint-acl-sync.* | paste -sd' '):$(find /etc/systemd/system -name 'ext-kpoint-acl-sync*' | wc -l)" \
-    "/lib/systemd/system/ext-kpoint-acl-sync.path /lib/systemd/system/ext-kpoint-acl-sync.service:0"
-systemd-analyze verify /lib/systemd/system/ext-kpoint-acl-sync.path \
-    /lib/systemd/system/ext-kpoint-acl-sync.service > "$TMP/verify.out" 2>&1
-check "systemd-analyze verify: the list watch's units" "$?:$(cat "$TMP/verify.out")" "0:"
+check "the list watch and the DNS check: installed, disabled" \
+    "$(ls /lib/systemd/system/ext-kpoint-acl-* | paste -sd' '):$(find /etc/systemd/system -name 'ext-kpoint-acl-*' | wc -l)" \
+    "/lib/systemd/system/ext-kpoint-acl-sync.path /lib/systemd/system/ext-kpoint-acl-sync.service /lib/systemd/system/ext-kpoint-acl-verify.service /lib/systemd/system/ext-kpoint-acl-verify.timer:0"
+systemd-analyze verify /lib/systemd/system/ext-kpoint-acl-* > "$TMP/verify.out" 2>&1
+check "systemd-analyze verify: their units" "$?:$(cat "$TMP/verify.out")" "0:"
 check "the sync command is installed beside the helper" \
     "$(stat -c '%a' /usr/lib/squid/ext_kpoint_acl-sync)" 755
 MANWIDTH=80 man --warnings 8 ext_kpoint_acl > /dev/null 2> "$TMP/man.err"

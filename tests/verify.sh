@@ -7,10 +7,11 @@
 # DNS server that refuses or never answers gives 2 within the timeout, never a hang. Nothing
 # but that loopback address is ever asked.
 . "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lab/prom.sh"
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 [ -x "$DNSMASQ" ] || { echo "SKIP: dnsmasq is not installed (tests/setup.sh installs it)"; exit 77; }
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; cleanup_tmp' EXIT
+trap 'prom_stop; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; cleanup_tmp' EXIT
 
 free_udp_port() {
 	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -65,6 +66,24 @@ check "unused: the listed nets no host resolves into" "$(grep '^unused' "$TMP/dr
 check "one line per finding, and a summary" "$(wc -l < "$TMP/drift.out")" 18
 check "summary" "$(tail -n 1 "$TMP/drift.out")" \
     "summary: 15 hosts: 12 ok, 2 moved, 1 missing, 0 not checked; 15 nets: 2 unused; drift"
+
+# The same check for monitoring: --metrics, as a real node_exporter serves the file.
+mkdir -p "$TMP/textfile"
+prom_start "$TMP/textfile"
+"$HELPER" --verify --dns-server "$DNS:$PORT" --metrics "$TMP/textfile" > /dev/null 2>&1
+check "--metrics: the same exit status" "$?" 1
+check "--metrics: hosts by status, as the summary says" \
+    "$(for st in ok moved missing error; do prom_value ext_kpoint_acl_verify_hosts "status=\"$st\""; done | paste -sd' ' -)" \
+    "12 2 1 0"
+check "--metrics: nets, unused nets, the result (1: drift)" \
+    "$(prom_value ext_kpoint_acl_verify_nets "") $(prom_value ext_kpoint_acl_verify_unused_nets "") $(prom_value ext_kpoint_acl_verify_result "")" \
+    "15 2 1"
+when=$(prom_value ext_kpoint_acl_verify_timestamp_seconds "")
+check "--metrics: when the check ran" \
+    "$(awk -v t="$when" -v now="$(date +%s)" 'BEGIN { print (now - t >= 0 && now - t < 60) }')" 1
+check "--metrics: node_exporter read it without error" \
+    "$(prom_scrape | awk '$1 == "node_textfile_scrape_error" { print $2 }')" 0
+prom_stop
 
 grep -vE 'mp001[456]se|54\.251\.253\.19[235]' "$TOP_SRCDIR/conf-snippets/kpoint.conf" > "$TMP/good.conf"
 "$HELPER" --verify -c "$TMP/good.conf" --dns-server "$DNS:$PORT" > "$TMP/good.out" 2>&1
