@@ -17,6 +17,7 @@
 # Needs: tests/setup.sh (it builds, and installs squid, python3 and wrk). Run as root (Squid).
 #     bash bench/run.sh            # everything, about 5 minutes
 #     BENCH_PARTS="1 3" bash bench/run.sh
+#     SQUID=/path/to/squid BENCH_PARTS="4 6" bash bench/run.sh   # parts 4 and 6 on another Squid
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD

@@ -108,7 +108,7 @@ for _ in 1 2; do
 done
 ratio3() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
-echo "4. Squid 5.7 end to end: wrk -c16, 8 s, best of 2 rounds; CPU: 100 % = one core"
+echo "4. Squid $("$SQUID" -v | sed -n '1s/.*Version //p') end to end: wrk -c16, 8 s, best of 2 rounds; CPU: 100 % = one core"
 for mode in forwarded cached; do
 	case $mode in
 	forwarded) echo "   forwarded: every request fetched from the origin" ;;

@@ -116,7 +116,7 @@ for _ in 1 2; do
 	done
 done
 echo
-echo "6. HTTPS through squid-openssl 5.7: 2000 new connections (CONNECT, TLS, GET 2 KB, close),"
+echo "6. HTTPS through Squid $("$SQUID" -v | sed -n '1s/.*Version //p') (OpenSSL): 2000 new connections (CONNECT, TLS, GET 2 KB, close),"
 echo "   8 at a time, and one 200 MiB file over one connection; best of 2 rounds"
 printf '   %-46s %7s %6s %13s %7s  %s\n' "" "conn/s" "errors" "Squid ms/conn" "MB/s" \
     "certificate from"
