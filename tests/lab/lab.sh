@@ -22,6 +22,7 @@ SQUID_CERTGEN=$(dirname "$SQUID")/../libexec/security_file_certgen
 # conf-snippets/squid-kpoint-sslbump.conf decides what is spliced (tests/lab/sslbump.conf.in).
 # LAB_INTERCEPT=1 (with LAB_TLS, as root inside a private network namespace): Squid also has
 # an intercepting https_port, LAB_INTERCEPT_PORT, that the caller's REDIRECT rules send to.
+# LAB_SMP=1: Squid runs with two workers (as a daemon; LAB_SQUID_PID is the master's).
 
 # The lab's hosts live on a 127.x.y.0/24 of their own (all of 127/8 is loopback), so that two
 # labs on one machine, e.g. two test runs, never contend for the origin's ports 1935 and 5222.
@@ -129,6 +130,8 @@ lab_start() {
 	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
 	chmod 644 "$LAB"/*.conf "$LAB/hosts"
+	# LAB_SMP=1: two workers; Squid then runs as a daemon (-N would turn SMP off)
+	[ "${LAB_SMP:-0}" = 1 ] && sed -i '1i workers 2' "$LAB/squid.conf"
 	# LAB_EDIT: a function the caller names, given the lab's squid.conf to change first
 	[ -n "${LAB_EDIT:-}" ] && "$LAB_EDIT" "$LAB/squid.conf"
 	lab_squid_start
@@ -157,8 +160,15 @@ lab_snippets() {
 lab_squid_start() {
 	"$SQUID" -n "$LAB_SERVICE" -k parse -f "$LAB/squid.conf" > "$LAB/parse.log" 2>&1 ||
 	    lab_die "squid -k parse failed: $(grep -E 'ERROR|FATAL' "$LAB/parse.log")"
-	"$SQUID" -n "$LAB_SERVICE" -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
-	LAB_SQUID_PID=$!
+	if [ "${LAB_SMP:-0}" = 1 ]; then
+		"$SQUID" -n "$LAB_SERVICE" -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1
+		local _
+		for _ in $(seq 100); do [ -s "$LAB/squid.pid" ] && break; sleep 0.1; done
+		LAB_SQUID_PID=$(cat "$LAB/squid.pid" 2>/dev/null)
+	else
+		"$SQUID" -n "$LAB_SERVICE" -N -f "$LAB/squid.conf" > "$LAB/squid.out" 2>&1 &
+		LAB_SQUID_PID=$!
+	fi
 	if ! lab_wait_port "$LAB_SQUID_PORT"; then
 		# LAB_SQUID_MAY_DIE=1: the caller expects Squid may refuse to run (a broken helper)
 		[ "${LAB_SQUID_MAY_DIE:-0}" = 1 ] && return 1
@@ -172,8 +182,10 @@ lab_squid_stop() {
 	"$SQUID" -n "$LAB_SERVICE" -k shutdown -f "$LAB/squid.conf" > /dev/null 2>&1 ||
 	    kill "$LAB_SQUID_PID" 2>/dev/null
 	local _
-	for _ in $(seq 50); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
+	for _ in $(seq 100); do kill -0 "$LAB_SQUID_PID" 2>/dev/null || break; sleep 0.1; done
 	kill -9 "$LAB_SQUID_PID" 2>/dev/null
+	# an SMP Squid's kids, should the master have gone first
+	[ "${LAB_SMP:-0}" = 1 ] && pkill -9 -f -- "--kid .* -n $LAB_SERVICE " 2>/dev/null
 	wait "$LAB_SQUID_PID" 2>/dev/null
 	LAB_SQUID_PID=
 }
