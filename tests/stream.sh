@@ -310,4 +310,8 @@ check "SIGUSR1: counters on stderr" \
     "counters requests=4 ok=1 err=2 bh=1 deny_port=1 deny_type=0 deny_error=0 failclosed=0 reloads=0 reload_failures=0 log_lost=0"
 check "SIGUSR1: counters in the decision log" "$(grep -c ' counters requests=4 ok=1 ' "$TMP/usr1.log")" 1
 
+# The last request line without its newline is still answered, at end of input.
+check "a last line without a newline: answered at end of input" \
+    "$(printf '7 mp001se.kpoint.com 443 - -' | "$HELPER" 2>/dev/null)" \
+    "7 OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
 finish

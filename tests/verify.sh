@@ -91,6 +91,11 @@ check "a list that matches DNS: exit 0" "$?" 0
 check "a list that matches DNS: all good" "$(tail -n 1 "$TMP/good.out")" \
     "summary: 12 hosts: 12 ok, 0 moved, 0 missing, 0 not checked; 12 nets: 0 unused; all good"
 
+# One finding alone is drift too: a host that is gone, and nothing else.
+printf 'host mp0016se.kpoint.com\n' > "$TMP/gone.conf"
+"$HELPER" --verify -c "$TMP/gone.conf" --dns-server "$DNS:$PORT" > "$TMP/gone.out" 2>&1
+check "only a missing host: exit 1, drift" "$?:$(tail -n 1 "$TMP/gone.out" | grep -c 'drift$')" "1:1"
+
 # A host with more addresses than a line shows (32): every one is judged, the rest counted.
 for i in $(seq 1 40); do
 	printf '198.51.100.%d many.kpoint.com\n203.0.113.%d far.kpoint.com\n' "$i" "$i"
