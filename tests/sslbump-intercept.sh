@@ -36,8 +36,8 @@ fi
 # ---- inside the namespace -----------------------------------------------------------------
 . "$TOP_SRCDIR/tests/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
-ORIGIN_CA=kpoint-lab_origin_CA
-BUMP_CA=kpoint-lab_bump_CA
+ORIGIN_CA=$LAB_ORIGIN_CA
+BUMP_CA=$LAB_BUMP_CA
 LAB_SECONDS=300
 LAB_TLS=1
 LAB_INTERCEPT=1

@@ -17,13 +17,10 @@
 . "$TOP_SRCDIR/tests/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
-if ! [ -x "$SQUID_CERTGEN" ] || [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root and squid-openssl (tests/setup.sh installs it)"
-	exit 77
-fi
+lab_need_tls
 
-ORIGIN_CA=kpoint-lab_origin_CA
-BUMP_CA=kpoint-lab_bump_CA
+ORIGIN_CA=$LAB_ORIGIN_CA
+BUMP_CA=$LAB_BUMP_CA
 LAB_SECONDS=600
 LAB_TLS=1
 

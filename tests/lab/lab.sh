@@ -37,6 +37,21 @@ $LAB_OTHER www.other.example"
 
 lab_die() { printf 'lab: %s\n' "$*" >&2; lab_stop; exit 1; }
 
+# The issuers a TLS client of the lab sees, as lab_tls_field 3 gives them: the origins' own CA
+# (the connection was spliced or tunnelled) or Squid's bump CA (it was decrypted).
+# shellcheck disable=SC2034  # for the tests that source this file
+LAB_ORIGIN_CA=kpoint-lab_origin_CA
+# shellcheck disable=SC2034
+LAB_BUMP_CA=kpoint-lab_bump_CA
+
+# lab_need_tls: skip (automake's 77) unless an SslBump lab can run here.
+lab_need_tls() {
+	if ! [ -x "$SQUID_CERTGEN" ] || [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root and squid-openssl (tests/setup.sh installs it)"
+		exit 77
+	fi
+}
+
 # A free TCP port on 127.0.0.1, chosen by the kernel.
 lab_free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
