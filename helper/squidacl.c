@@ -235,21 +235,3 @@ acl_rule_matches(const struct acltable *t, char *const *words, size_t n,
 	}
 	return all;
 }
-
-bool
-acl_rule_names(const struct acltable *t, char *const *words, size_t n,
-    bool (*pred)(const struct acltable *, const struct squid_acl *, const void *),
-    const void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct squid_acl *a;
-
-		if (words[i][0] == '!' || (a = acltable_find(t, words[i])) == NULL)
-			continue;
-		if (pred(t, a, arg))
-			return true;
-	}
-	return false;
-}

@@ -75,9 +75,4 @@ bool acl_is_kpoint_external(const struct acltable *t, const struct squid_acl *a)
 /* Is a the helper's note with this value (ANSWER_NOTE_OK or ANSWER_NOTE_DENIED)? */
 bool acl_is_kpoint_note(const struct squid_acl *a, const char *value);
 
-/* Does a rule's acl word list name (not negated) an acl for which pred holds? */
-bool acl_rule_names(const struct acltable *t, char *const *words, size_t n,
-    bool (*pred)(const struct acltable *, const struct squid_acl *, const void *),
-    const void *arg);
-
 #endif
