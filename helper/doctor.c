@@ -28,7 +28,7 @@
 static const char *const check_names[CHECK_COUNT] = {
 	"helper", "list", "fields", "http_access", "kpoint_denied", "adaptation",
 	"ssl_bump_order", "ssl_bump_catch_all", "ssl_bump_peek", "intercept_port",
-	"ssl_bump_acls", "decision_log", "quic", "helper_in_ssl_bump"
+	"ssl_bump_acls", "decision_log", "metrics", "quic", "helper_in_ssl_bump"
 };
 
 static const char *const verdict_names[] = { "ok", "warn", "FAIL" };
@@ -292,6 +292,7 @@ doctor_run(const struct doctor_options *o, FILE *out)
 	check_adaptation(&dr);
 	check_sslbump(&dr);
 	check_log(&dr);
+	check_metrics(&dr);
 	check_advisories(&dr);
 	rc = report(&dr, o, out);
 

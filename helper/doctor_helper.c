@@ -156,49 +156,88 @@ check_fields(struct doctor *dr)
 		    "would judge one field as another", sent, dr->hopts.fields);
 }
 
+/*
+ * Can Squid's user write what (a file) or, if it does not exist, create it in dir? As that user
+ * when running as root (test(1), as Squid runs the helper); else as ours, and *as_user false.
+ */
+static bool
+user_can_write(struct doctor *dr, const char *what, const char *dir, bool *as_user)
+{
+	struct stat sb;
+	char *argv[8];
+	struct command_result r;
+	bool exists = what != NULL && stat(what, &sb) == 0, ok;
+
+	argv[0] = (char *)"test";
+	argv[1] = (char *)"-w";
+	argv[2] = exists ? (char *)what : (char *)dir;
+	argv[3] = exists ? NULL : (char *)"-a";
+	argv[4] = (char *)"-x";
+	argv[5] = (char *)dir;
+	argv[6] = NULL;
+	if (command_run(argv, dr->user, HELPER_TIMEOUT_MS, &r) == -1)
+		fatal("running test(1)");
+	ok = command_succeeded(&r);
+	command_result_free(&r);
+	*as_user = geteuid() == 0;
+	return ok;
+}
+
 void
 check_log(struct doctor *dr)
 {
 	const char *path = dr->hopts.logpath;
-	char *dir, *slash, *argv[8];
-	struct command_result r;
+	char *dir, *slash;
 	struct stat sb;
-	bool exists;
+	bool ok, as_user;
 
 	if (path == NULL) {
 		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "no decision log (no -l): "
 		    "nothing to write");
 		return;
 	}
-	exists = stat(path, &sb) == 0;
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	else
 		strcpy(dir, ".");
-	argv[0] = (char *)"test";
-	argv[1] = (char *)"-w";
-	argv[2] = exists ? (char *)path : dir;
-	argv[3] = exists ? NULL : (char *)"-a";
-	argv[4] = (char *)"-x";
-	argv[5] = dir;
-	argv[6] = NULL;
-	if (command_run(argv, dr->user, HELPER_TIMEOUT_MS, &r) == -1)
-		fatal("running test(1)");
-	if (geteuid() != 0)
-		dr_found(dr, CHECK_DECISION_LOG, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: checked as "
-		    "the user running --doctor, not as %s (run it as root to check as Squid's "
-		    "user): %s", path, dr->user, command_succeeded(&r) ? "writable" :
-		    "not writable");
-	else if (command_succeeded(&r))
+	ok = user_can_write(dr, path, dir, &as_user);
+	if (!as_user)
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: "
+		    "checked as the user running --doctor, not as %s (run it as root to check as "
+		    "Squid's user): %s", path, dr->user, ok ? "writable" : "not writable");
+	else if (ok)
 		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "%s can write %s", dr->user,
 		    path);
 	else
 		dr_found(dr, CHECK_DECISION_LOG, FOUND_FAIL, &dr->sc->d[dr->ext], xasprintf("run "
-		    "`chown %s %s`", dr->user, exists ? path : dir), "%s (Squid's "
+		    "`chown %s %s`", dr->user, stat(path, &sb) == 0 ? path : dir), "%s (Squid's "
 		    "cache_effective_user) cannot write %s: the helper runs without its decision "
 		    "log, and no refused or scanned kPoint request is logged", dr->user, path);
-	command_result_free(&r);
 	free(dir);
 }
 
+void
+check_metrics(struct doctor *dr)
+{
+	const char *dir = dr->hopts.metrics;
+	bool ok, as_user;
+
+	if (dir == NULL) {
+		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, NULL, "no --metrics: nothing to write");
+		return;
+	}
+	ok = user_can_write(dr, NULL, dir, &as_user);
+	if (!as_user)
+		dr_found(dr, CHECK_METRICS, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: checked as "
+		    "the user running --doctor, not as %s (run it as root to check as Squid's "
+		    "user): %s", dir, dr->user, ok ? "writable" : "not writable");
+	else if (ok)
+		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, NULL, "%s can write its metrics in %s",
+		    dr->user, dir);
+	else
+		dr_found(dr, CHECK_METRICS, FOUND_FAIL, &dr->sc->d[dr->ext], xasprintf("run "
+		    "`setfacl -m u:%s:rwx %s`", dr->user, dir), "%s (Squid's cache_effective_user) "
+		    "cannot write %s: the helpers keep no metrics, and the monitoring sees none",
+		    dr->user, dir);
+}

@@ -32,6 +32,7 @@ enum check {
 	CHECK_INTERCEPT_NAME,	/* an dr_intercepting ssl-bump port has the name the snippet uses */
 	CHECK_BUMP_ACLS,	/* the generated acls are the list in use now */
 	CHECK_DECISION_LOG,	/* Squid's user can write the decision log */
+	CHECK_METRICS,		/* ...and the --metrics directory */
 	CHECK_QUIC,		/* advisory: QUIC goes around an dr_intercepting proxy */
 	CHECK_HELPER_IN_BUMP,	/* advisory: the helper asked inside ssl_bump fails open */
 	CHECK_COUNT
@@ -108,6 +109,7 @@ bool dr_intercepting(const struct squid_directive *d);
 void check_helper(struct doctor *dr);
 void check_fields(struct doctor *dr);
 void check_log(struct doctor *dr);
+void check_metrics(struct doctor *dr);
 void check_http_access(struct doctor *dr);
 void check_denied(struct doctor *dr);
 void check_adaptation(struct doctor *dr);

@@ -153,7 +153,4 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		set_error(o, true, "--dns-server and --dns-timeout go with --verify");
 	if (!o->doctor && o->squid != NULL)
 		set_error(o, true, "--squid goes with --doctor");
-	if (o->metrics != NULL && (o->check || o->dump || o->emit != NULL || o->doctor ||
-	    o->query.target != NULL))
-		set_error(o, true, "--metrics goes with serving or --verify");
 }

@@ -23,7 +23,9 @@ struct options {
 	struct explain_query	 query;		/* --explain TARGET and its --port, --ip, --type */
 	struct verify_options	 vopts;		/* --dns-server, --dns-timeout */
 	bool			 dns_options;	/* one of those two was given */
-	const char		*metrics;	/* --metrics DIR (serving, --verify); NULL: none */
+	const char		*metrics;	/* --metrics DIR (serving, --verify; the other modes
+						   ignore it, as they do -l: --doctor runs the
+						   helper's own line with --check); NULL: none */
 	const char		*squid;		/* --squid PATH (with --doctor); NULL: "squid" */
 	const char		*squid_conf;	/* --doctor's argument; NULL: the default */
 	char			 error[256];	/* what is wrong with the line; "" if nothing */

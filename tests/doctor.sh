@@ -18,7 +18,7 @@ command -v openssl > /dev/null || { echo "SKIP: openssl is not installed"; exit 
 
 # The files an admin installs beside squid.conf, paths pointed into DIR.
 DIR=$TMP/etc
-mkdir -p "$DIR/cases" "$DIR/root-only"
+mkdir -p "$DIR/cases" "$DIR/root-only" "$DIR/prom"
 chmod 755 "$TMP" "$DIR"
 lab_snippets "$DIR"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -sha256 -keyout "$DIR/bump-ca.key" \
@@ -29,7 +29,7 @@ printf 'domain .kpoint.com\nport 443\nhots mp001se.kpoint.com\n' > "$DIR/bad-lis
 { cat "$TOP_SRCDIR/conf-snippets/kpoint.conf"; echo "domain .newcdn.example"; } \
     > "$DIR/changed-list.conf"
 chmod 644 "$DIR"/*.conf "$DIR/bump-ca.pem"
-chown proxy "$DIR"	# the decision log of the shipped snippet goes here
+chown proxy "$DIR" "$DIR/prom"	# the shipped snippet's decision log; metrics
 
 # doctor FILE [ARGS]: run the doctor on FILE with the Squid under test; stdout to $TMP/out,
 # stderr to $TMP/err, exit status in $RC. Bounded: a hang is a failure, not a stuck test.
