@@ -2,8 +2,8 @@
 # setup.sh: set up a Debian 12 machine and build. As root it installs, with apt-get, what the
 # project needs to build (gcc, autotools, PCRE2, Check), to run (squid-openssl, c-icap) and to
 # test (curl, python3, openssl, iproute2, valgrind, clang with libFuzzer, debhelper and lintian
-# for the Debian package, cppcheck and shellcheck, node_exporter for the metrics); then it builds into build/ with warnings as
-# errors. Run it from anywhere; it works in the checkout it belongs to.
+# for the Debian package, cppcheck and shellcheck, node_exporter for the metrics); then it
+# builds into build/ with warnings as errors. Run it from anywhere; it works in the checkout it belongs to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +22,9 @@ else
 	echo
 fi
 
-# Other Squids for the tests, built from Debian's own source once per machine into a cache
-# outside the checkout (tests/squidsrc.sh): 6.13 (Debian 13's) and 7.7 (Debian sid's, the series
-# of Ubuntu 26.04 LTS), about 8 and 12 minutes the first time, nothing after. SQUIDSRC=no skips.
-if [ "$(id -u)" -eq 0 ] && [ "${SQUIDSRC:-yes}" != no ]; then
-	for v in $(bash tests/squidsrc.sh --versions); do
-		bash tests/squidsrc.sh "$v" > /dev/null ||
-		    echo "setup.sh: no Squid $v (see above); its tests will fail under CI, skip elsewhere"
-	done
-fi
+# The other Squids the tests run against (6.13, 7.7) are built from Debian's source by
+# tests/squidsrc.sh when tests/run-all.sh first needs each, once per machine: not here, so
+# that the demo (Debian's own Squid 5.7) is ready within minutes.
 
 autoreconf -fi
 mkdir -p build

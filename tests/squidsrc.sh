@@ -3,9 +3,9 @@
 # version, in a cache directory outside the checkout keyed by version, so that it is built once
 # per machine and reused: $SQUIDSRC_CACHE (default /var/cache/ext_kpoint_acl), then
 # squid-VERSION/install/sbin/squid. Prints that path on stdout; progress goes to stderr. Exit 0
-# with the path, 1 if it cannot be had. tests/setup.sh builds each version the tests run against
-# (6.13: Debian 13's; 7.7: Debian sid's, the series of Ubuntu 26.04 LTS and Debian forky), and
-# the Squid tests run against each with SQUID=<that path>.
+# with the path, 1 if it cannot be had. tests/run-all.sh asks it for each version the tests run
+# against (6.13: Debian 13's; 7.7: Debian sid's, the series of Ubuntu 26.04 LTS and Debian
+# forky), building it the first time, and runs the Squid tests with SQUID=<that path>.
 #
 # The source: "apt-get source --download-only squid=VERSION-*" with a private apt configuration
 # whose only list is a deb-src line for the Debian suite that has that version (signed by the
