@@ -10,7 +10,8 @@
 #  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/package.sh)
 #  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept, doctor,
 #     doctor-live, sync) and the demo's checks again, against Squid 6.13 and against Squid 7.7
-#     (tests/squidsrc.sh builds each once), each reported apart
+#     (tests/squidsrc.sh builds each once, in the background from the start), each reported
+#     apart
 # Prints each test's own summary and closes with "N passed, N failed" over all suites.
 # Tests that need root or a missing tool skip (exit 77); under CI (CI=true) a skip fails the
 # suite, since CI's machine is set up to run everything.
@@ -57,6 +58,17 @@ suite() {
 }
 
 [ -x build/helper/ext_kpoint_acl ] || { echo "run-all.sh: run tests/setup.sh first" >&2; exit 1; }
+
+# The other Squids (tests/squidsrc.sh): on a machine that has not built them yet, they build
+# now, in the background at the lowest priority, while the first suites run (builds that
+# would otherwise take tens of minutes after them); a cached one is ready at once. Each
+# Squid's stage below waits for its own.
+SQUID_VERSIONS=$(bash tests/squidsrc.sh --versions)
+declare -A squid_build
+for v in $SQUID_VERSIONS; do
+	nice -n 19 bash tests/squidsrc.sh "$v" > "build/squid-$v.path" 2> "build/squid-$v.err" &
+	squid_build[$v]=$!
+done
 suite "tests (gcc, -Werror)" build
 
 echo "== static analysis: cppcheck, shellcheck"
@@ -117,9 +129,9 @@ fi
 
 SQUID_TESTS="tests/emit.sh tests/integration.sh tests/sslbump.sh tests/sslbump-intercept.sh"
 SQUID_TESTS+=" tests/doctor.sh tests/doctor-live.sh tests/sync.sh"
-for v in $(bash tests/squidsrc.sh --versions); do
+for v in $SQUID_VERSIONS; do
 	echo "== Squid-facing tests against Squid $v (tests/squidsrc.sh)"
-	if sq=$(bash tests/squidsrc.sh "$v" 2> "build/squid-$v.err"); then
+	if wait "${squid_build[$v]}" && sq=$(cat "build/squid-$v.path") && [ -x "$sq" ]; then
 		echo "  $("$sq" -v | head -n 1)"
 		ok=yes
 		SQUID=$sq make -C build check TESTS="$SQUID_TESTS" > "build/check-squid-$v.out" 2>&1 ||
