@@ -14,8 +14,6 @@
 trap 'lab_stop; cleanup_tmp' EXIT
 
 lab_need_tls
-ORIGIN_CA=$LAB_ORIGIN_CA
-BUMP_CA=$LAB_BUMP_CA
 LAB_SECONDS=600
 
 # move_line FILE LINE AFTER: put the line LINE of FILE just below the line AFTER (the mistake).
@@ -95,11 +93,11 @@ LAB_KPOINT=
 lab_start
 r=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com /b1/test.mp4)
 check "SslBump include last: kPoint is bumped, the proxy's certificate (the harm)" \
-    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $BUMP_CA"
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_BUMP_CA"
 diagnose ssl_bump_order
 r=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com /b2/test.mp4)
 check "SslBump include last, fixed: kPoint is spliced, its own certificate" \
-    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_ORIGIN_CA"
 
 grep -vx 'ssl_bump bump all' "$LAB/squid.conf" > "$TMP/nocatchall" &&
     cat "$TMP/nocatchall" > "$LAB/squid.conf"
@@ -107,14 +105,14 @@ lab_squid_stop
 lab_squid_start
 r=$(tls www.other.example:443 www.other.example www.other.example /c1/index.html)
 check "no catch-all: another site is spliced, its own certificate (the harm)" \
-    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_ORIGIN_CA"
 sleep 0.5
 check "no catch-all: the scanner never saw the other site (the harm)" \
     "$(grep -c 'www.other.example.*/c1/' "$LAB/icap/access.log")" 0
 diagnose ssl_bump_catch_all
 r=$(tls www.other.example:443 www.other.example www.other.example /c2/index.html)
 check "no catch-all, fixed: the other site is bumped" \
-    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $BUMP_CA"
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_BUMP_CA"
 sleep 0.5
 lab_icap_saw REQMOD "url=https://www.other.example/c2/index.html"
 check "no catch-all, fixed: the scanner saw the other site" "$?" 0

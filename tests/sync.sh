@@ -10,8 +10,6 @@
 trap 'lab_stop; cleanup_tmp' EXIT
 
 lab_need_tls
-ORIGIN_CA=$LAB_ORIGIN_CA
-BUMP_CA=$LAB_BUMP_CA
 LAB_SECONDS=600
 LAB_TLS=1
 LAB_ORIGIN_PORT=$(lab_free_port)
@@ -37,7 +35,7 @@ settled() { [ "$(reconfigures)" -ge "$1" ] && lab_wait_port "$LAB_SQUID_PORT" &&
 
 base=$(cat "$LIST")
 r=$(tls www.other.example:443 www.other.example www.other.example /s0/index.html)
-check "before: the other site is bumped" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
+check "before: the other site is bumped" "$(lab_tls_field 3 "$r")" "$LAB_BUMP_CA"
 
 # a change: the other site becomes kPoint's
 before=$(reconfigures)
@@ -55,7 +53,7 @@ settled $((before + 1))
 check "a list change: Squid logs one reconfigure" "$(reconfigures)" $((before + 1))
 r=$(tls www.other.example:443 www.other.example www.other.example /s1/index.html)
 check "a list change: the newly listed site is spliced (its own certificate)" \
-    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $ORIGIN_CA"
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_ORIGIN_CA"
 
 # again, nothing changed
 before=$(reconfigures)
