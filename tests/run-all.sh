@@ -125,6 +125,11 @@ if make -C build -j"$jobs" distcheck > build/distcheck.out 2>&1; then
 else
 	failed=$((failed + 1))
 	tail -n 40 build/distcheck.out
+	# the failing tests' own words, from the tree distcheck leaves behind when it fails
+	for log in $(grep -lE '^(FAIL|ERROR) ' build/ext_kpoint_acl-*/_build/sub/tests/*.log \
+	    2>/dev/null); do
+		echo "  ${log##*/}:"; grep -E '^(FAIL|  got|  want)' "$log" | head -n 20
+	done
 fi
 
 SQUID_TESTS="tests/emit.sh tests/integration.sh tests/sslbump.sh tests/sslbump-intercept.sh"

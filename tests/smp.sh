@@ -2,7 +2,9 @@
 # smp.sh: an SMP Squid (workers 2, started as a daemon: -N turns SMP off) with the shipped
 # snippet, every helper idle while the list changes: the first request afterwards through
 # each worker gets the new answer (not the old one, which Squid would then cache). Each
-# worker's helpers are told apart by their parent process, and what each answered is read
+# worker also listens on a port of its own (squid.conf's `if ${process_number}`), so a
+# request reaches the worker the test names, not the one the kernel picks. Each worker's
+# helpers are told apart by their parent process; what each loaded and answered is read
 # from their --metrics files. Once with a list renamed into place, once edited in place.
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/lab/lab.sh"
@@ -12,6 +14,17 @@ LAB_SMP=1
 LAB_SECONDS=300
 LAB_ORIGIN_PORT=$(lab_free_port)
 LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT"
+WORKER_PORT=([1]="$(lab_free_port)" [2]="$(lab_free_port)")
+worker_ports() {
+	cat >> "$1" <<-CONF
+	if \${process_number} = 1
+	http_port 127.0.0.1:${WORKER_PORT[1]}
+	else
+	http_port 127.0.0.1:${WORKER_PORT[2]}
+	endif
+	CONF
+}
+LAB_EDIT=worker_ports
 mkdir -p "$TMP/prom"
 chmod 755 "$TMP"
 chown proxy "$TMP/prom"
@@ -20,52 +33,75 @@ lab_start
 LIST=$LAB/kpoint.conf
 base=$(cat "$LIST")
 
-kids=$(pgrep -f -- "--kid squid-[0-9] -n $LAB_SERVICE " | sort | paste -sd' ' -)
-check "two workers" "$(wc -w <<< "$kids")" 2
+# KID[N]: worker N's process (its command line names it squid-N)
+declare -A KID
+for n in 1 2; do
+	KID[$n]=$(pgrep -f -- "--kid squid-$n -n $LAB_SERVICE ")
+done
+check "two workers" "$(wc -w <<< "${KID[1]} ${KID[2]}")" 2
+for n in 1 2; do
+	lab_wait_port "${WORKER_PORT[$n]}" || fail "worker $n does not listen on its own port"
+done
 # every worker has its helper (children-startup=1): wait until both have started
 helpers_of() { pgrep -P "$1" -f ext_kpoint_acl | paste -sd' ' -; }
-wait_for 20 bash -c "for k in $kids; do pgrep -P \$k -f ext_kpoint_acl > /dev/null || exit 1; done"
+wait_for 20 bash -c "for k in ${KID[1]} ${KID[2]}; do pgrep -P \$k -f ext_kpoint_acl > /dev/null || exit 1; done"
 check "each worker has a helper" \
-    "$(for k in $kids; do [ -n "$(helpers_of "$k")" ] && echo y; done | paste -sd' ' -)" "y y"
+    "$(for n in 1 2; do [ -n "$(helpers_of "${KID[$n]}")" ] && echo y; done | paste -sd' ' -)" "y y"
 
-# allowed_by WORKER: the allow decisions its helpers have counted (their metrics files)
-allowed_by() {
+# metric NAME PID: a helper's own figure from its metrics file (empty while it has none)
+metric() {
+	awk -v m="ext_kpoint_acl_$1" '$1 ~ "^" m "[{ ]" { print $2 }' \
+	    "$TMP/prom/ext_kpoint_acl_$2.prom" 2>/dev/null
+}
+# loaded N: has every helper of both workers reported N reloads or more?
+loaded() {
+	local n h v
+	for n in 1 2; do
+		for h in $(helpers_of "${KID[$n]}"); do
+			v=$(metric reloads_total "$h")
+			[ "${v:-0}" -ge "$1" ] || return 1
+		done
+	done
+}
+# through N HOST:PORT: Squid's answer to a CONNECT through worker N's own port
+through() {
+	curl -s -o /dev/null -m 10 -p -x "http://127.0.0.1:${WORKER_PORT[$1]}" \
+	    -w '%{http_connect}' "http://$2/media/test.mp4"
+}
+# answered_by N EFFECT: the decisions of that effect worker N's helpers have counted
+answered_by() {
 	local h n=0 v
-	for h in $(helpers_of "$1"); do
-		v=$(awk '$1 ~ /decisions_total\{.*effect="allow"/ { print $2 }' \
+	for h in $(helpers_of "${KID[$1]}"); do
+		v=$(awk -v e="effect=\"$2\"" '$1 ~ /decisions_total\{/ && index($1, e) { print $2 }' \
 		    "$TMP/prom/ext_kpoint_acl_$h.prom" 2>/dev/null)
 		n=$((n + ${v:-0}))
 	done
 	echo "$n"
-}
-# burst PORT: 16 CONNECTs to the other site at once, on new connections (both workers take
-# some); prints Squid's answers, counted: "16 200"
-burst() {
-	local i pids=()
-	for i in $(seq 16); do
-		lab_connect "www.other.example:$1" > "$TMP/burst.$1.$i" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for i in $(seq 16); do cat "$TMP/burst.$1.$i"; echo; done |
-	    sort | uniq -c | awk '{ print $1, $2 }' | paste -sd' ' -
 }
 
 sleep 2	# all idle
 put_list() { printf '%s\n' "$1" > "$LIST.new" && chmod 644 "$LIST.new" && mv "$LIST.new" "$LIST"; }
 put_list "$base
 domain .other.example"
-sleep 3	# no request: the helpers load it by themselves
-check "renamed into place: the first requests through both workers are allowed" \
-    "$(burst 1935)" "16 200"
-sleep 3	# metrics are written at most every 2 s
-check "renamed into place: each worker's helper allowed some" \
-    "$(for k in $kids; do [ "$(allowed_by "$k")" -gt 0 ] && echo y; done | paste -sd' ' -)" "y y"
+# no request: each helper loads it by itself, and says so in its metrics file
+wait_for 20 loaded 1
+check "renamed into place: every helper loaded it with no request" "$(loaded 1 && echo y)" y
+check "renamed into place: the first request through worker 1 is allowed" \
+    "$(through 1 www.other.example:1935)" 200
+check "renamed into place: the first request through worker 2 is allowed" \
+    "$(through 2 www.other.example:1935)" 200
+each_allowed() { [ "$(answered_by 1 allow)" -gt 0 ] && [ "$(answered_by 2 allow)" -gt 0 ]; }
+wait_for 10 each_allowed	# metrics are written at most every 2 s
+check "renamed into place: each worker's own helper answered allow" \
+    "$(each_allowed && echo y)" y
 
 # edited in place: the other site is taken off the list again
 printf '%s\n' "$base" > "$LIST"
-sleep 5	# settled (2 s) and loaded, still with no request
-check "edited in place: the first requests through both workers are refused" \
-    "$(burst 5222)" "16 403"
+wait_for 20 loaded 2	# settled (2 s) and loaded, still with no request
+check "edited in place: every helper loaded it with no request" "$(loaded 2 && echo y)" y
+check "edited in place: the first request through worker 1 is refused" \
+    "$(through 1 www.other.example:5222)" 403
+check "edited in place: the first request through worker 2 is refused" \
+    "$(through 2 www.other.example:5222)" 403
 check "cache.log: no errors" "$(lab_cache_trouble)" ""
 finish
