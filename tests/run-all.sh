@@ -66,7 +66,13 @@ suite() {
 SQUID_VERSIONS=$(bash tests/squidsrc.sh --versions)
 declare -A squid_build
 for v in $SQUID_VERSIONS; do
-	nice -n 19 bash tests/squidsrc.sh "$v" > "build/squid-$v.path" 2> "build/squid-$v.err" &
+	{
+		start=$SECONDS
+		nice -n 19 bash tests/squidsrc.sh "$v" > "build/squid-$v.path" 2> "build/squid-$v.err"
+		rc=$?
+		echo $((SECONDS - start)) > "build/squid-$v.seconds"
+		exit "$rc"
+	} &
 	squid_build[$v]=$!
 done
 suite "tests (gcc, -Werror)" build
@@ -138,6 +144,12 @@ for v in $SQUID_VERSIONS; do
 	echo "== Squid-facing tests against Squid $v (tests/squidsrc.sh)"
 	if wait "${squid_build[$v]}" && sq=$(cat "build/squid-$v.path") && [ -x "$sq" ]; then
 		echo "  $("$sq" -v | head -n 1)"
+		# said so that a run's time can be read right: did this run build it?
+		if grep -q 'configuring and building' "build/squid-$v.err"; then
+			echo "  built by this run, in the background: $(cat "build/squid-$v.seconds") s"
+		else
+			echo "  built by an earlier run (cached in $(dirname "$(dirname "$(dirname "$sq")")"))"
+		fi
 		ok=yes
 		SQUID=$sq make -C build check TESTS="$SQUID_TESTS" > "build/check-squid-$v.out" 2>&1 ||
 		    ok=no
@@ -179,5 +191,5 @@ else
 fi
 
 echo
-echo "suites: $passed passed, $failed failed"
+echo "suites: $passed passed, $failed failed, in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 [ "$failed" -eq 0 ]
