@@ -56,21 +56,24 @@ answer_line(struct answerer *a, char *line, size_t len)
 {
 	struct request req;
 	struct decision d;
+	const struct allowlist *list;
 	const char *errstr;
 	char msg[256], logv[400];
 
 	a->counters.requests++;
 	if (request_parse(line, len, &a->spec, &req, &errstr) == -1)
 		return answer_bh(a, req.id, req.idlen, errstr);
-	if (a->list == NULL) {
+	if ((list = source_list(a->src)) == NULL) {
+		const char *why = source_failure(a->src);
+
 		a->counters.failclosed++;
 		a->counters.err++;
 		writer_begin(a->out, req.id, req.idlen, "ERR");
 		writer_kv(a->out, "log", "kpoint-failclosed", strlen("kpoint-failclosed"));
-		writer_kv(a->out, "message", a->failure, strlen(a->failure));
+		writer_kv(a->out, "message", why, strlen(why));
 		return writer_end(a->out);
 	}
-	if (policy_decide(a->list, &req, &d, &errstr) == -1)
+	if (policy_decide(list, &req, &d, &errstr) == -1)
 		return answer_bh(a, req.id, req.idlen, errstr);
 
 	switch (d.verdict) {

@@ -21,6 +21,7 @@
 #include "declog.h"
 #include "policy.h"
 #include "request.h"
+#include "source.h"
 #include "writer.h"
 
 /*
@@ -32,20 +33,18 @@
 #define ANSWER_NOTE_OK		"1"
 #define ANSWER_NOTE_DENIED	"0"
 
-struct counters {
+struct answer_counters {
 	uint64_t	requests, ok, err, bh;
 	uint64_t	denied[VERDICT_FAIL + 1];	/* by verdict: port, type, error */
 	uint64_t	failclosed;
-	uint64_t	reloads, reload_failures;
 };
 
 struct answerer {
 	struct fieldspec	 spec;
-	const struct allowlist	*list;		/* NULL: fail closed */
-	const char		*failure;	/* why there is no list, for the answer's message */
+	const struct source	*src;		/* asked for the list in force at each request */
 	struct writer		*out;
 	struct declog		*log;		/* NULL: no decision log */
-	struct counters		 counters;
+	struct answer_counters	 counters;
 };
 
 /*

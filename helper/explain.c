@@ -128,7 +128,7 @@ put_listed(const struct allowlist *al, unsigned kinds, FILE *out)
 }
 
 enum explain_result
-explain(const struct allowlist *al, const struct explain_query *q, FILE *out,
+explain_print(const struct allowlist *al, const struct explain_query *q, FILE *out,
     const char **errstr)
 {
 	char buf[1024];

@@ -31,7 +31,7 @@ enum explain_result {
  * kPoint and by which entry, allowed or refused and why, scanned or not each way, and what
  * SslBump does with it. source names the list in the output.
  */
-enum explain_result explain(const struct allowlist *al, const struct explain_query *q,
+enum explain_result explain_print(const struct allowlist *al, const struct explain_query *q,
     FILE *out, const char **errstr);
 
 #endif

@@ -27,7 +27,7 @@ static const unsigned char host_char[256] = {
 
 /* Why a name that failed the fast pass is bad: the slow, careful pass, for the message. */
 static const char *
-explain(const char *in, size_t len, bool allow_star)
+why_invalid(const char *in, size_t len, bool allow_star)
 {
 	size_t i, label = 0;
 
@@ -91,7 +91,7 @@ hostname_parse(const char *in, size_t len, bool allow_star, struct hostname *h,
 	/* more labels than fit in 253 bytes means an empty one, already flagged */
 	bad |= len == label || len - label > 63 || n >= HOSTNAME_LABELS_MAX;
 	if (bad) {
-		*errstr = explain(in, len, allow_star);
+		*errstr = why_invalid(in, len, allow_star);
 		return -1;
 	}
 	h->text[len] = '\0';

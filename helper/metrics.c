@@ -94,7 +94,7 @@ metrics_write_helper(const char *dir, const struct metrics_helper *m)
 		{ ENTRY_REGEX, "regex" }, { ENTRY_NET, "net" }, { ENTRY_PORTS, "port_run" },
 		{ ENTRY_TYPE, "type" }, { ENTRY_TYPE_ANY, "type_family" },
 	};
-	const struct counters *c = m->counters;
+	const struct answer_counters *c = m->counters;
 	uint64_t other = c->err - c->failclosed - c->denied[VERDICT_DENY_PORT] -
 	    c->denied[VERDICT_DENY_TYPE] - c->denied[VERDICT_FAIL];
 	char base[64], pid[32], labels[64];
@@ -120,10 +120,10 @@ metrics_write_helper(const char *dir, const struct metrics_helper *m)
 	family(&p, "bad_requests_total", "counter", "Request lines that could not be read (BH).");
 	sample(&p, "bad_requests_total", pid, "", c->bh);
 	family(&p, "reloads_total", "counter", "Lists loaded after the first.");
-	sample(&p, "reloads_total", pid, "", c->reloads);
+	sample(&p, "reloads_total", pid, "", m->reloads->reloads);
 	family(&p, "reload_failures_total", "counter", "Reloads that failed (the list before "
 	    "stayed in force).");
-	sample(&p, "reload_failures_total", pid, "", c->reload_failures);
+	sample(&p, "reload_failures_total", pid, "", m->reloads->reload_failures);
 	family(&p, "log_lines_lost_total", "counter", "Decision log lines lost to write errors.");
 	sample(&p, "log_lines_lost_total", pid, "", m->log_lost);
 	family(&p, "fail_closed", "gauge", "1 while no list is in force: every request gets ERR.");

@@ -20,14 +20,16 @@
 
 #include "allowlist.h"
 #include "answer.h"
+#include "source.h"
 
-/* What a helper's file says; the counters are the answerer's own. */
+/* What a helper's file says: the answerer's counters and the list source's. */
 struct metrics_helper {
-	const struct counters	*counters;
-	uint64_t		 log_lost;	/* decision log lines lost */
-	const struct allowlist	*list;		/* the list in force; NULL: failing closed */
-	time_t			 loaded;	/* when it was loaded */
-	time_t			 started;
+	const struct answer_counters	*counters;
+	const struct source_counters	*reloads;
+	uint64_t			 log_lost;	/* decision log lines lost */
+	const struct allowlist		*list;		/* in force; NULL: failing closed */
+	time_t				 loaded;	/* when it was loaded */
+	time_t				 started;
 };
 
 /* What --verify found. */

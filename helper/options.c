@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doctor.h"
 #include "options.h"
 #include "request.h"
 
@@ -49,6 +50,24 @@ set_error(struct options *o, bool keep_first, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The flag of each mode, as the command line spells it. */
+static const char *const mode_flag[] = {
+	[MODE_SERVE] = "", [MODE_CHECK] = "--check", [MODE_DUMP] = "--dump",
+	[MODE_EMIT] = "--emit", [MODE_EXPLAIN] = "--explain", [MODE_VERIFY] = "--verify",
+	[MODE_DOCTOR] = "--doctor", [MODE_HELP] = "--help", [MODE_VERSION] = "--version",
+};
+
+/* One mode at a time: a second one is a fault, said with both flags (the first one stays). */
+static void
+set_mode(struct options *o, enum options_mode m)
+{
+	if (o->mode == MODE_SERVE || o->mode == m)
+		o->mode = m;
+	else
+		set_error(o, false, "%s and %s cannot be given together: one mode at a time",
+		    mode_flag[o->mode], mode_flag[m]);
+}
+
 void
 options_parse(struct options *o, int argc, char *argv[], bool quiet)
 {
@@ -83,16 +102,18 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 			o->debug = true;
 			break;
 		case 'C':
-			o->check = true;
+			set_mode(o, MODE_CHECK);
 			break;
 		case 'D':
-			o->dump = true;
+			set_mode(o, MODE_DUMP);
 			break;
 		case 'E':
 			o->emit = optarg;
+			set_mode(o, MODE_EMIT);
 			break;
 		case 'X':
 			o->query.target = optarg;
+			set_mode(o, MODE_EXPLAIN);
 			break;
 		case 'P':
 			o->query.port = optarg;
@@ -104,7 +125,7 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 			o->query.type = optarg;
 			break;
 		case 'R':
-			o->verify = true;
+			set_mode(o, MODE_VERIFY);
 			break;
 		case 'S':
 			o->vopts.server = optarg;
@@ -122,7 +143,7 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 			break;
 		}
 		case 'K':
-			o->doctor = true;
+			set_mode(o, MODE_DOCTOR);
 			break;
 		case 'Q':
 			o->squid = optarg;
@@ -131,10 +152,10 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 			o->metrics = optarg;
 			break;
 		case 'h':
-			o->help = true;
+			o->mode = MODE_HELP;
 			return;
 		case 'V':
-			o->version = true;
+			o->mode = MODE_VERSION;
 			return;
 		default:
 			set_error(o, false, "bad command line option (see ext_kpoint_acl --help)");
@@ -142,15 +163,56 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		}
 	}
 	/* --doctor takes the squid.conf to check as its one argument. */
-	if (o->doctor && optind < argc)
+	if (o->mode == MODE_DOCTOR && optind < argc)
 		o->squid_conf = argv[optind++];
 	if (optind < argc)
 		set_error(o, true, "unexpected argument '%s'", argv[optind]);
-	if (o->query.target == NULL &&
+	if (o->mode != MODE_EXPLAIN &&
 	    (o->query.port != NULL || o->query.ip != NULL || o->query.type != NULL))
 		set_error(o, true, "--port, --ip and --type go with --explain");
-	if (!o->verify && o->dns_options)
+	if (o->mode != MODE_VERIFY && o->dns_options)
 		set_error(o, true, "--dns-server and --dns-timeout go with --verify");
-	if (!o->doctor && o->squid != NULL)
+	if (o->mode != MODE_DOCTOR && o->squid != NULL)
 		set_error(o, true, "--squid goes with --doctor");
+}
+
+void
+options_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ext_kpoint_acl [-d] [-c FILE] [-f FIELDS] [-l LOGFILE [--log-format json]]\n"
+	    "                      [--metrics DIR]\n"
+	    "       ext_kpoint_acl --check [-c FILE]\n"
+	    "       ext_kpoint_acl --dump [-c FILE]\n"
+	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
+	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [--metrics DIR] [-c FILE]\n"
+	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
+	    "       ext_kpoint_acl --doctor [SQUID_CONF] [--squid PATH] [--log-format json]\n"
+	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
+	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
+	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
+	    "  -l, --log FILE      decision log: one record per kPoint request Squid refuses\n"
+	    "                      or scans (not allowed and exempt), appended to FILE\n"
+	    "      --log-format F  text (TIME EVENT key=value...) or json (one object a line)\n"
+	    "      --metrics DIR   keep this helper's Prometheus metrics in DIR/ext_kpoint_acl_PID.prom\n"
+	    "                      (node_exporter's textfile directory); with --verify, its\n"
+	    "                      result in DIR/ext_kpoint_acl_verify.prom\n"
+	    "  -d, --debug         debug output on stderr (cache.log)\n"
+	    "      --check         load the list, report every error as FILE:LINE: message,\n"
+	    "                      print a summary, exit 0 if it loads and 1 if not\n"
+	    "      --dump          print the list normalised, one entry per line\n"
+	    "      --explain TARGET [--port N] [--ip ADDR] [--type TYPE]\n"
+	    "                      what Squid does with one request (host, address or URL)\n"
+	    "                      under the shipped snippets, and why; exit 0 if kPoint and\n"
+	    "                      allowed, 1 if not\n"
+	    "      --verify [--dns-server ADDR[:PORT]] [--dns-timeout SECONDS]\n"
+	    "                      resolve every host entry (A, AAAA) and report it against the\n"
+	    "                      listed nets: exit 0 all good, 1 drift, 2 could not check\n"
+	    "      --emit FORMAT   print the list as nft, iptables, ip6tables, squid or sslbump\n"
+	    "                      config\n"
+	    "      --doctor [SQUID_CONF] [--squid PATH]\n"
+	    "                      check how squid.conf (default " DOCTOR_DEFAULT_CONF ")\n"
+	    "                      wires kPoint, as that Squid reads it: exit 0 all good,\n"
+	    "                      1 something fails, 2 could not check\n"
+	    "  -h, --help  -V, --version\n");
 }

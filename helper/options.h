@@ -7,19 +7,33 @@
 #define KP_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "declog.h"
 #include "explain.h"
 #include "verify.h"
 
+/* What the command line asks for: one mode. */
+enum options_mode {
+	MODE_SERVE,		/* no mode flag: answer Squid's requests on stdin */
+	MODE_CHECK,
+	MODE_DUMP,
+	MODE_EMIT,
+	MODE_EXPLAIN,
+	MODE_VERIFY,
+	MODE_DOCTOR,
+	MODE_HELP,
+	MODE_VERSION
+};
+
 struct options {
+	enum options_mode	 mode;
 	const char		*config;	/* -c FILE; NULL: the built-in list */
 	const char		*fields;	/* -f; FIELDS_DEFAULT when not given */
 	const char		*logpath;	/* -l; NULL: no decision log */
 	enum declog_format	 logformat;	/* --log-format (also --doctor's output) */
 	bool			 debug;
-	bool			 check, dump, verify, doctor, help, version;
-	const char		*emit;		/* --emit FORMAT, or NULL */
+	const char		*emit;		/* --emit FORMAT (MODE_EMIT) */
 	struct explain_query	 query;		/* --explain TARGET and its --port, --ip, --type */
 	struct verify_options	 vopts;		/* --dns-server, --dns-timeout */
 	bool			 dns_options;	/* one of those two was given */
@@ -34,9 +48,12 @@ struct options {
 /*
  * Read argv into *o (zeroed first; strings point into argv). -h and -V stop the reading where
  * they stand, as they do for any program. A line that is wrong is not a failure to read: its
- * first fault is in o->error. quiet: getopt prints nothing (the doctor reads another program's
- * line).
+ * first fault is in o->error (two modes at once are a fault: o->mode is then the first given).
+ * quiet: getopt prints nothing (the doctor reads another program's line).
  */
 void options_parse(struct options *o, int argc, char *argv[], bool quiet);
+
+/* The --help text. */
+void options_usage(FILE *f);
 
 #endif

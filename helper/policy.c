@@ -77,7 +77,7 @@ match_addr(const struct allowlist *al, const struct cidr *addr, struct decision 
 
 /* Is the request's host on the list? Returns 1, 0, or -1 when a pattern match failed. */
 static int
-match_host(const struct allowlist *al, const struct value *v, struct decision *d)
+match_host(const struct allowlist *al, const struct request_value *v, struct decision *d)
 {
 	struct allowlist_entry hit;
 	const char *errstr;
@@ -122,7 +122,7 @@ match_host(const struct allowlist *al, const struct value *v, struct decision *d
 
 /* Lower-case the media type of a Content-Type value, without parameters or white space. */
 static void
-normalize_type(const struct value *v, char *out, size_t size)
+normalize_type(const struct request_value *v, char *out, size_t size)
 {
 	size_t i = 0, o = 0, end = v->len;
 
@@ -158,8 +158,8 @@ int
 policy_decide(const struct allowlist *al, const struct request *req, struct decision *d,
     const char **errstr)
 {
-	const struct value *port = &req->field[FIELD_PORT], *ip = &req->field[FIELD_IP];
-	const struct value *type = &req->field[FIELD_TYPE];
+	const struct request_value *port = &req->field[FIELD_PORT], *ip = &req->field[FIELD_IP];
+	const struct request_value *type = &req->field[FIELD_TYPE];
 	struct cidr addr;
 	int rc;
 

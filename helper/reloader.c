@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filewatch.h"
 #include "listfile.h"
 #include "listing.h"
 #include "log.h"
@@ -35,14 +36,6 @@ reloader_new(void)
 	return r;
 }
 
-bool
-reloader_same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 void
 reloader_load(const char *path, const struct allowlist *current, struct reload_result *res)
 {
@@ -57,7 +50,7 @@ reloader_load(const char *path, const struct allowlist *current, struct reload_r
 	stable = stat(path, &before) == 0;
 	res->list = listfile_load(path, errs, &res->nerrors);
 	if (res->list != NULL && stable)
-		stable = stat(path, &after) == 0 && reloader_same_file(&before, &after);
+		stable = stat(path, &after) == 0 && filewatch_same(&before, &after);
 	if (res->list != NULL && !stable) {
 		fprintf(errs, "%s: changed while it was read (still being written?); not loaded\n",
 		    path);

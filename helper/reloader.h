@@ -12,7 +12,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/stat.h>
 
 #include "allowlist.h"
 
@@ -39,7 +38,7 @@ bool reloader_busy(const struct reloader *r);
 /*
  * Start loading path (not retained past the call: it is copied). current (may be NULL) is the
  * list in force, read by the loader to count changes. A file that changes while it is read
- * (reloader_same_file differs before and after) does not load: it is still being written.
+ * (filewatch_same differs before and after) does not load: it is still being written.
  * Returns 0, or -1 if a load is already running.
  */
 int reloader_start(struct reloader *r, const char *path, const struct allowlist *current);
@@ -56,12 +55,6 @@ bool reloader_take(struct reloader *r, struct reload_result *res);
  * owns res->list and res->errors.
  */
 void reloader_load(const char *path, const struct allowlist *current, struct reload_result *res);
-
-/*
- * Is the file b describes the same version as a: inode, size, mtime and ctime (a chmod that
- * lets the proxy user read it changes only ctime)?
- */
-bool reloader_same_file(const struct stat *a, const struct stat *b);
 
 /* Free al on a detached thread (allowlist_free of a large list takes tens of milliseconds). */
 void reloader_dispose(struct allowlist *al);

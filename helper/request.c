@@ -113,7 +113,7 @@ request_squid_escapes(unsigned char c)
 }
 
 size_t
-pct_decode(char *s, size_t len)
+request_pct_decode(char *s, size_t len)
 {
 	size_t i, o = 0;
 
@@ -206,14 +206,14 @@ request_parse(char *line, size_t len, const struct fieldspec *spec, struct reque
 	_Static_assert(FIELD_COUNT == 7, "request_parse clears each field by name");
 	req->id = NULL;
 	req->idlen = 0;
-	req->field[FIELD_HOST] = (struct value){ NULL, 0 };
-	req->field[FIELD_PORT] = (struct value){ NULL, 0 };
-	req->field[FIELD_IP] = (struct value){ NULL, 0 };
-	req->field[FIELD_TYPE] = (struct value){ NULL, 0 };
-	req->field[FIELD_METHOD] = (struct value){ NULL, 0 };
-	req->field[FIELD_PATH] = (struct value){ NULL, 0 };
-	req->field[FIELD_SKIP] = (struct value){ NULL, 0 };
-	req->data = (struct value){ NULL, 0 };
+	req->field[FIELD_HOST] = (struct request_value){ NULL, 0 };
+	req->field[FIELD_PORT] = (struct request_value){ NULL, 0 };
+	req->field[FIELD_IP] = (struct request_value){ NULL, 0 };
+	req->field[FIELD_TYPE] = (struct request_value){ NULL, 0 };
+	req->field[FIELD_METHOD] = (struct request_value){ NULL, 0 };
+	req->field[FIELD_PATH] = (struct request_value){ NULL, 0 };
+	req->field[FIELD_SKIP] = (struct request_value){ NULL, 0 };
+	req->data = (struct request_value){ NULL, 0 };
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if ((req->id = request_peek_id(line, len, &req->idlen)) != NULL) {
@@ -228,7 +228,7 @@ request_parse(char *line, size_t len, const struct fieldspec *spec, struct reque
 	 * rest (the acl arguments) is searched below.
 	 */
 	for (i = 0; i < spec->n; i++) {
-		struct value *v;
+		struct request_value *v;
 		size_t start;
 
 		while (pos < len && line[pos] == ' ')
@@ -265,7 +265,7 @@ request_parse(char *line, size_t len, const struct fieldspec *spec, struct reque
 		req->data.len = len - pos;
 	}
 	if (req->field[FIELD_TYPE].p != NULL)
-		req->field[FIELD_TYPE].len = pct_decode((char *)req->field[FIELD_TYPE].p,
+		req->field[FIELD_TYPE].len = request_pct_decode((char *)req->field[FIELD_TYPE].p,
 		    req->field[FIELD_TYPE].len);
 	return 0;
 nul:

@@ -43,16 +43,16 @@ const char *field_name(enum field f);
  */
 enum field field_of_format(const char *token);
 
-struct value {
+struct request_value {
 	const char	*p;	/* NULL: not sent, or sent as "-" (unknown) */
 	size_t		 len;
 };
 
 struct request {
-	const char	*id;	/* the channel-ID as sent, or NULL (concurrency=0) */
-	size_t		 idlen;
-	struct value	 field[FIELD_COUNT];
-	struct value	 data;	/* the acl arguments, as sent; p is NULL if there are none */
+	const char		*id;	/* the channel-ID as sent, or NULL (concurrency=0) */
+	size_t			 idlen;
+	struct request_value	 field[FIELD_COUNT];
+	struct request_value	 data;	/* the acl arguments, as sent; p is NULL if none */
 };
 
 /* Longest channel-ID accepted: Squid counts them in 64 bits (20 decimal digits). */
@@ -60,10 +60,10 @@ struct request {
 
 /*
  * Split line (len bytes, no '\n'; a trailing '\r' and spaces are ignored) into *req. A leading
- * token of decimal digits is a channel-ID. The content type is decoded with pct_decode; other
- * values stay as sent. Returns 0, or -1 with *errstr set to a static message when the line
- * cannot be read (the answer is then BH); req->id is set in both cases when the line starts
- * with one.
+ * token of decimal digits is a channel-ID. The content type is decoded with
+ * request_pct_decode; other values stay as sent. Returns 0, or -1 with *errstr set to a static
+ * message when the line cannot be read (the answer is then BH); req->id is set in both cases
+ * when the line starts with one.
  */
 int request_parse(char *line, size_t len, const struct fieldspec *spec, struct request *req,
     const char **errstr);
@@ -80,9 +80,9 @@ const char *request_peek_id(const char *text, size_t len, size_t *idlen);
  * ("video%2Fmp4" is not "video/mp4"), as does a '%' not followed by two hex digits. Returns the
  * new length.
  */
-size_t pct_decode(char *s, size_t len);
+size_t request_pct_decode(char *s, size_t len);
 
-/* Does Squid 5.7 write c as %XX in a request line (the bytes pct_decode decodes)? */
+/* Does Squid 5.7 write c as %XX in a request line (the bytes request_pct_decode decodes)? */
 bool request_squid_escapes(unsigned char c);
 
 #endif

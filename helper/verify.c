@@ -20,17 +20,17 @@
 #define ADDRS_MAX	32	/* addresses shown per host; more are judged and counted */
 
 enum finding {
-	PENDING,	/* no answer yet */
-	OK,
-	MOVED,
-	MISSING,
-	ERROR
+	FINDING_PENDING,	/* no answer yet */
+	FINDING_OK,
+	FINDING_MOVED,
+	FINDING_MISSING,
+	FINDING_ERROR
 };
 
 struct host {
 	const char	*name;		/* the list's own text */
 	enum finding	 finding;
-	const char	*why;		/* for ERROR and MISSING: c-ares' message */
+	const char	*why;		/* for FINDING_ERROR and FINDING_MISSING: c-ares' message */
 	struct cidr	 addr[ADDRS_MAX];
 	bool		 outside[ADDRS_MAX];
 	size_t		 naddr;		/* kept in addr, at most ADDRS_MAX */
@@ -57,13 +57,13 @@ answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 
 	(void)timeouts;
 	if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
-		h->finding = MISSING;
+		h->finding = FINDING_MISSING;
 		h->why = ares_strerror(status);
 	} else if (status != ARES_SUCCESS) {
-		h->finding = ERROR;
+		h->finding = FINDING_ERROR;
 		h->why = ares_strerror(status);
 	} else {
-		h->finding = OK;
+		h->finding = FINDING_OK;
 		for (n = res->nodes; n != NULL; n = n->ai_next) {
 			struct allowlist_entry hit;
 			struct cidr a;
@@ -84,7 +84,7 @@ answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 			if (!(outside = !allowlist_match_addr(q->run->al, &a, &hit)))
 				cidrset_add(q->run->used, &hit.net);
 			else
-				h->finding = MOVED;
+				h->finding = FINDING_MOVED;
 			if (h->naddr < ADDRS_MAX) {
 				h->addr[h->naddr] = a;
 				h->outside[h->naddr++] = outside;
@@ -94,7 +94,7 @@ answered(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 			}
 		}
 		if (h->naddr == 0) {
-			h->finding = MISSING;
+			h->finding = FINDING_MISSING;
 			h->why = "no address";
 		}
 	}
@@ -171,7 +171,7 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 	struct host *hosts;
 	struct query *queries;
 	struct listing l;
-	size_t nhosts = 0, i, count[ERROR + 1] = { 0 }, nnets = 0, unused = 0;
+	size_t nhosts = 0, i, count[FINDING_ERROR + 1] = { 0 }, nnets = 0, unused = 0;
 	enum verify_result result;
 	int rc;
 
@@ -220,46 +220,48 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 		const struct host *h = &hosts[i];
 
 		switch (h->finding) {
-		case OK:
+		case FINDING_OK:
 			fprintf(out, "ok       %s", h->name);
 			put_addrs(h, false, out);
 			fprintf(out, "\n");
 			break;
-		case MOVED:
+		case FINDING_MOVED:
 			fprintf(out, "moved    %s", h->name);
 			put_addrs(h, true, out);
 			fprintf(out, " (outside every listed net)\n");
 			break;
-		case MISSING:
+		case FINDING_MISSING:
 			fprintf(out, "missing  %s (%s)\n", h->name, h->why);
 			break;
-		case PENDING:	/* cancelled before it was asked: cannot happen, but say so */
-		case ERROR:
+		case FINDING_PENDING:	/* cancelled before it was asked: cannot happen, but say so */
+		case FINDING_ERROR:
 			fprintf(out, "error    %s (DNS: %s)\n", h->name,
 			    h->why != NULL ? h->why : "no answer");
 			break;
 		}
-		count[h->finding == PENDING ? ERROR : h->finding]++;
+		count[h->finding == FINDING_PENDING ? FINDING_ERROR : h->finding]++;
 	}
 	for (i = 0; i < l.n; i++) {	/* the list's order: sorted */
 		if (l.item[i].entry.kind != ENTRY_NET)
 			continue;
 		nnets++;
-		if (count[ERROR] > 0 || cidrset_has(run.used, &l.item[i].entry.net))
+		if (count[FINDING_ERROR] > 0 || cidrset_has(run.used, &l.item[i].entry.net))
 			continue;	/* used, or not judged: some host went unanswered */
 		fprintf(out, "unused   %s (no listed host resolves into it)\n", l.item[i].line);
 		unused++;
 	}
-	result = count[ERROR] > 0 ? VERIFY_FAILED : count[MOVED] + count[MISSING] + unused > 0 ?
-	    VERIFY_DRIFT : VERIFY_OK;
+	result = count[FINDING_ERROR] > 0 ? VERIFY_FAILED :
+	    count[FINDING_MOVED] + count[FINDING_MISSING] + unused > 0 ? VERIFY_DRIFT : VERIFY_OK;
 	fprintf(out, "summary: %zu hosts: %zu ok, %zu moved, %zu missing, %zu not checked; "
-	    "%zu nets: %s%zu unused; %s\n", nhosts, count[OK], count[MOVED], count[MISSING],
-	    count[ERROR], nnets, count[ERROR] > 0 ? "(not judged) " : "", unused,
+	    "%zu nets: %s%zu unused; %s\n", nhosts, count[FINDING_OK], count[FINDING_MOVED],
+	    count[FINDING_MISSING], count[FINDING_ERROR], nnets,
+	    count[FINDING_ERROR] > 0 ? "(not judged) " : "", unused,
 	    result == VERIFY_OK ? "all good" : result == VERIFY_DRIFT ? "drift" :
 	    "could not check");
 	if (sum != NULL)
-		*sum = (struct metrics_verify){ count[OK], count[MOVED], count[MISSING],
-		    count[ERROR], nnets, unused, (int)result, time(NULL) };
+		*sum = (struct metrics_verify){ count[FINDING_OK], count[FINDING_MOVED],
+		    count[FINDING_MISSING], count[FINDING_ERROR], nnets, unused, (int)result,
+		    time(NULL) };
 	listing_free(&l);
 	free(hosts);
 	free(queries);

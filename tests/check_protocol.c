@@ -21,6 +21,7 @@
 #include "check_main.h"
 #include "linereader.h"
 #include "listfile.h"
+#include "source.h"
 
 /* Read everything available (non-blocking) from fd into a NUL-terminated static buffer. */
 static const char *
@@ -119,6 +120,7 @@ START_TEST(over_long_line_is_drained)
 END_TEST
 
 static struct answerer a;
+static struct source *src;
 static int out[2];
 
 static void
@@ -129,15 +131,16 @@ setup(void)
 	memset(&a, 0, sizeof a);
 	ck_assert_int_eq(nonblocking_pipe(out), 0);
 	ck_assert_int_eq(fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr), 0);
-	a.list = listfile_builtin();
+	a.src = src = source_builtin();
+	source_load(src);
+	ck_assert_ptr_nonnull(source_list(src));
 	a.out = writer_new(out[1]);
-	a.failure = "allowlist not loaded: k.conf:3: bad";
 }
 
 static void
 teardown(void)
 {
-	allowlist_free((struct allowlist *)(uintptr_t)a.list);
+	source_free(src);
 	writer_free(a.out);
 	close(out[0]);
 	close(out[1]);
@@ -181,10 +184,25 @@ END_TEST
 
 START_TEST(fail_closed)
 {
-	allowlist_free((struct allowlist *)(uintptr_t)a.list);
-	a.list = NULL;
-	ck_assert_str_eq(answer("9 mp001se.kpoint.com 443 - -"),
-	    "9 ERR log=kpoint-failclosed message=\"allowlist not loaded: k.conf:3: bad\"\n");
+	char dir[] = "/tmp/check_protocol.XXXXXX", path[64], want[256];
+	FILE *f;
+
+	/* a list file that does not load: no list in force, and the answer says why */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/k.conf", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("port 443\nhost mp001se.kpoint.com\nbad\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	source_free(src);
+	a.src = src = source_file(path);
+	source_load(src);
+	unlink(path);
+	rmdir(dir);
+	ck_assert_ptr_null(source_list(src));
+	snprintf(want, sizeof want, "9 ERR log=kpoint-failclosed message=\"allowlist not loaded: "
+	    "%s:3: unknown directive 'bad' (expected host, domain, regex, net, port or type)\"\n",
+	    path);
+	ck_assert_str_eq(answer("9 mp001se.kpoint.com 443 - -"), want);
 	ck_assert_uint_eq(a.counters.failclosed, 1);
 	ck_assert_uint_eq(a.counters.ok, 0);
 }

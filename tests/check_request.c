@@ -28,7 +28,7 @@ parse(const char *text, struct request *req, const char **errstr, char *buf)
 }
 
 static void
-ck_value(struct value v, const char *want)
+ck_value(struct request_value v, const char *want)
 {
 	if (want == NULL) {
 		ck_assert_ptr_null(v.p);
@@ -56,7 +56,7 @@ START_TEST(plain_and_concurrent)
 
 	ck_assert_int_eq(parse("18446744073709551615 a.b 80 1.2.3.4 video/mp4 -", &r, &errstr,
 	    buf), 0);
-	ck_value((struct value){ r.id, r.idlen }, "18446744073709551615");
+	ck_value((struct request_value){ r.id, r.idlen }, "18446744073709551615");
 	ck_value(r.field[FIELD_HOST], "a.b");
 	ck_value(r.field[FIELD_IP], "1.2.3.4");
 	ck_value(r.field[FIELD_TYPE], "video/mp4");
@@ -107,7 +107,7 @@ START_TEST(bad_lines)
 	if (bad_cases[_i].id == NULL)
 		ck_assert_ptr_null(r.id);
 	else
-		ck_value((struct value){ r.id, r.idlen }, bad_cases[_i].id);
+		ck_value((struct request_value){ r.id, r.idlen }, bad_cases[_i].id);
 }
 END_TEST
 
@@ -119,7 +119,7 @@ START_TEST(nul_byte)
 
 	ck_assert_int_eq(request_parse(buf, sizeof buf - 1, &spec, &r, &errstr), -1);
 	ck_assert_str_eq(errstr, "NUL byte in request");
-	ck_value((struct value){ r.id, r.idlen }, "7");
+	ck_value((struct request_value){ r.id, r.idlen }, "7");
 }
 END_TEST
 
@@ -194,7 +194,7 @@ START_TEST(decode)
 	char s[] = "a%20b%2fc%%41%G0%4%3b%3B";
 	const char *want = "a b%2fc%%41%G0%4%3b%3B";
 
-	ck_assert_uint_eq(pct_decode(s, strlen(s)), strlen(want));
+	ck_assert_uint_eq(request_pct_decode(s, strlen(s)), strlen(want));
 	ck_assert(memcmp(s, want, strlen(want)) == 0);
 }
 END_TEST
@@ -215,7 +215,7 @@ START_TEST(decode_only_what_squid_escapes)
 
 	for (upper = 0; upper < 2; upper++) {
 		snprintf(s, sizeof s, upper ? "%%%02X" : "%%%02x", c);
-		n = pct_decode(s, 3);
+		n = request_pct_decode(s, 3);
 		if (squid) {
 			ck_assert_msg(n == 1 && (unsigned char)s[0] == c, "%%%02X not decoded", c);
 		} else {

@@ -82,4 +82,17 @@ check "explain a Content-Type too long once escaped: exit 2" \
     "$(explain mp001se.kpoint.com --ip 175.41.142.49 --type "video/mp4$long")" 2
 check "explain: --port alone is a usage error" \
     "$("$HELPER" --port 80 --check > /dev/null 2>&1; echo $?)" 2
+# One mode at a time: two are refused with both flags named, never one done silently.
+while read -r first second args; do
+	# shellcheck disable=SC2086 # the options are words
+	"$HELPER" $args > "$TMP/modes.out" 2> "$TMP/modes.err"
+	check "two modes ($args): exit 2, nothing on stdout" "$? $(wc -c < "$TMP/modes.out")" "2 0"
+	check "two modes ($args): both named" "$(cat "$TMP/modes.err")" \
+	    "ext_kpoint_acl: ERROR: $first and $second cannot be given together: one mode at a time"
+done <<'CASES'
+--check --emit --check --emit nft
+--dump --explain --dump --explain mp001se.kpoint.com
+--verify --check --verify --check
+--emit --doctor --emit squid --doctor
+CASES
 finish

@@ -20,11 +20,12 @@
 #include "answer.h"
 #include "defaults.h"
 #include "linereader.h"
-#include "listfile.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct answerer a;
+static struct source *src;
 static char log_path[4096];
 
 static void
@@ -33,39 +34,45 @@ remove_log(void)
 	unlink(log_path);
 }
 
+/* A temporary file of ours (TMPDIR or /tmp) in path, from template NAME.XXXXXX. */
+static FILE *
+temp_file(char *path, size_t size, const char *name)
+{
+	int fd;
+
+	snprintf(path, size, "%s/%s.XXXXXX", getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp",
+	    name);
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	return fdopen(fd, "w");
+}
+
 static void
 setup(void)
 {
 	static const char extra[] = "domain mp*se.kpoint.net\nregex ^(cdn|media)[0-9]+\\.kpoint\\.org$\n";
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len), *in;
+	static char list_path[4096];	/* the source keeps the name */
+	FILE *f = temp_file(list_path, sizeof list_path, "fuzz-list");
 	const char *errstr;
 	int fd = open("/dev/null", O_WRONLY);
 
-	if (f == NULL || fd == -1)
+	/* The list as the helper has it: a file, loaded by the list source. */
+	if (f == NULL || fd == -1 || fputs(kpoint_builtin_list, f) == EOF || fputs(extra, f) == EOF ||
+	    fclose(f) != 0)
 		abort();
-	fputs(kpoint_builtin_list, f);
-	fputs(extra, f);
-	fclose(f);
-	if ((in = fmemopen(text, len, "r")) == NULL)
+	src = source_file(list_path);
+	source_load(src);
+	unlink(list_path);
+	if (source_list(src) == NULL || fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr) == -1)
 		abort();
-	a.list = listfile_read(in, "fuzz", stderr, NULL);
-	fclose(in);
-	free(text);
-	if (a.list == NULL || fieldspec_parse(FIELDS_DEFAULT, &a.spec, &errstr) == -1)
-		abort();
+	a.src = src;
 	a.out = writer_new(fd);
 	/* The log must be a regular file: one of our own, emptied now and then, removed at exit. */
-	snprintf(log_path, sizeof log_path, "%s/fuzz-declog.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if ((fd = mkstemp(log_path)) == -1)
+	if ((f = temp_file(log_path, sizeof log_path, "fuzz-declog")) == NULL || fclose(f) != 0)
 		abort();
-	close(fd);
 	atexit(remove_log);
 	if ((a.log = declog_open(log_path, DECLOG_JSON)) == NULL)
 		abort();
-	a.failure = "fuzz";
 }
 
 static bool
@@ -124,7 +131,7 @@ one_line(char *line, size_t len)
 	if (ok && len <= LINE_MAX_BYTES) {
 		struct request req;
 		const char *errstr;
-		const struct value *ip, *type;
+		const struct request_value *ip, *type;
 
 		memcpy(copy, line, len);
 		if (request_parse(copy, len, &a.spec, &req, &errstr) == -1)
