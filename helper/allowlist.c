@@ -321,19 +321,3 @@ allowlist_next(const struct allowlist *al, enum entry_kind kind, size_t *cursor,
 	}
 	return false;
 }
-
-unsigned
-allowlist_port_number(const char *s, size_t len)
-{
-	unsigned v = 0;
-	size_t i;
-
-	if (len == 0 || len > 5 || *s == '0')
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	return v <= 65535 ? v : 0;
-}

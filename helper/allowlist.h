@@ -118,7 +118,4 @@ size_t allowlist_count(const struct allowlist *al, enum entry_kind kind);
 bool allowlist_next(const struct allowlist *al, enum entry_kind kind, size_t *cursor,
     struct allowlist_entry *e);
 
-/* The port number in the len bytes at s (decimal 1-65535, no leading zero), or 0 if none. */
-unsigned allowlist_port_number(const char *s, size_t len);
-
 #endif

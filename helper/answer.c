@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "answer.h"
 #include "linereader.h"
+#include "listing.h"
+#include "xalloc.h"
 
 static int
 answer_bh(struct answerer *a, const char *id, size_t idlen, const char *msg)
@@ -33,22 +36,47 @@ answer_effect(enum verdict v)
 	return "scan";
 }
 
+/*
+ * prefix and the entry d matched (listing_match), in buf when it fits (a regex entry can be
+ * longer than any buffer: then in memory the caller frees, *heap). Returns the text; its
+ * length in *len.
+ */
+static const char *
+match_text(const struct decision *d, const char *prefix, char *buf, size_t size, char **heap,
+    size_t *len)
+{
+	size_t pl = strlen(prefix), n = listing_match(d, buf + pl, size - pl);
+
+	*heap = NULL;
+	if (n >= size - pl) {
+		buf = *heap = xmalloc(pl + n + 1);
+		(void)listing_match(d, buf + pl, n + 1);
+	}
+	memcpy(buf, prefix, pl);
+	*len = pl + n;
+	return buf;
+}
+
 static void
 log_denial(struct answerer *a, const struct request *req, const struct decision *d)
 {
 	struct declog_field f[FIELD_COUNT + 3];
-	size_t n = 0;
+	char buf[320], *heap;
+	size_t n = 0, mlen;
+	const char *match;
 	enum field i;
 
 	if (a->log == NULL)
 		return;
+	match = match_text(d, "", buf, sizeof buf, &heap, &mlen);
 	f[n++] = (struct declog_field){ "reason", verdict_name(d->verdict),
 	    strlen(verdict_name(d->verdict)) };
 	for (i = 0; i < FIELD_SKIP; i++)
 		f[n++] = (struct declog_field){ field_name(i), req->field[i].p, req->field[i].len };
-	f[n++] = (struct declog_field){ "match", d->match, strlen(d->match) };
+	f[n++] = (struct declog_field){ "match", match, mlen };
 	f[n++] = (struct declog_field){ "data", req->data.p, req->data.len };
 	(void)declog_write(a->log, time(NULL), answer_effect(d->verdict), f, n);
+	free(heap);
 }
 
 int
@@ -78,16 +106,15 @@ answer_line(struct answerer *a, char *line, size_t len)
 
 	switch (d.verdict) {
 	case VERDICT_ALLOW: {
-		static const char tag[] = "kpoint-allow:";
-		size_t mlen = strlen(d.match);
+		char *heap;
+		size_t mlen;
+		const char *v = match_text(&d, "kpoint-allow:", logv, sizeof logv, &heap, &mlen);
 
 		a->counters.ok++;
 		writer_begin(a->out, req.id, req.idlen, "OK");
 		writer_kv(a->out, ANSWER_NOTE, ANSWER_NOTE_OK, 1);
-		/* no printf on the hot path: logv holds the tag and a match of < 320 bytes */
-		memcpy(logv, tag, sizeof tag - 1);
-		memcpy(logv + sizeof tag - 1, d.match, mlen);
-		writer_kv(a->out, "log", logv, sizeof tag - 1 + mlen);
+		writer_kv(a->out, "log", v, mlen);
+		free(heap);
 		return writer_end(a->out);
 	}
 	case VERDICT_OTHER:
@@ -99,7 +126,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 		break;
 	case VERDICT_DENY_TYPE:
 		snprintf(msg, sizeof msg, "kPoint content type %s is not listed media: scanned",
-		    d.type);
+		    listing_type(&d));
 		break;
 	case VERDICT_FAIL:
 		snprintf(msg, sizeof msg, "the pattern matcher failed: not exempt, to be safe");

@@ -3,13 +3,16 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "answer.h"
 #include "explain.h"
 #include "listing.h"
 #include "policy.h"
 #include "request.h"
+#include "xalloc.h"
 
 /* The host and port of a target; host and port point into buf. Returns 0 or -1. */
 static int
@@ -127,6 +130,17 @@ put_listed(const struct allowlist *al, unsigned kinds, FILE *out)
 	listing_free(&l);
 }
 
+/* The entry d matched, as the answers name it; the caller frees it. */
+static char *
+match_of(const struct decision *d)
+{
+	size_t n = listing_match(d, NULL, 0);
+	char *m = xmalloc(n + 1);
+
+	(void)listing_match(d, m, n + 1);
+	return m;
+}
+
 enum explain_result
 explain_print(const struct allowlist *al, const struct explain_query *q, FILE *out,
     const char **errstr)
@@ -134,6 +148,7 @@ explain_print(const struct allowlist *al, const struct explain_query *q, FILE *o
 	char buf[1024];
 	const char *host, *port;
 	struct decision req, rep;
+	char *match;
 	bool https;
 
 	if (split_target(q->target, buf, sizeof buf, &host, &port, errstr) == -1)
@@ -151,8 +166,11 @@ explain_print(const struct allowlist *al, const struct explain_query *q, FILE *o
 	if (req.verdict == VERDICT_OTHER || req.verdict == VERDICT_FAIL) {
 		if (q->ip != NULL && decide(al, host, port, q->ip, q->type, &rep, errstr) == 0 &&
 		    rep.verdict != VERDICT_OTHER && rep.verdict != VERDICT_FAIL) {
+			char *m = match_of(&rep);
+
 			fprintf(out, "kPoint:   not by its name; its server address is listed (%s)\n",
-			    rep.match);
+			    m);
+			free(m);
 			fprintf(out, "squid:    http_access: your own rules decide, and the request is "
 			    "scanned (REQMOD)\n");
 			fprintf(out, "reply:    scanned (RESPMOD): the exemption needs the note kpoint_=1 "
@@ -166,12 +184,15 @@ explain_print(const struct allowlist *al, const struct explain_query *q, FILE *o
 		    "scanner sees it both ways (REQMOD and RESPMOD)\n");
 		return EXPLAIN_NOT_ALLOWED;
 	}
-	fprintf(out, "kPoint:   yes, by the entry %s\n", req.match);
+	match = match_of(&req);
+	fprintf(out, "kPoint:   yes, by the entry %s\n", match);
+	free(match);
 	if (req.verdict == VERDICT_DENY_PORT) {
 		fprintf(out, "squid:    refused (403, \"http_access deny kpoint_denied\"): port %u is "
 		    "not on the list (ports:", req.port);
 		put_listed(al, LISTING_KIND(ENTRY_PORTS), out);
-		fprintf(out, ")\nlog:      deny reason=port\n");
+		fprintf(out, ")\nlog:      %s reason=%s\n", answer_effect(req.verdict),
+		    verdict_name(req.verdict));
 		return EXPLAIN_NOT_ALLOWED;
 	}
 	fprintf(out, "squid:    allowed (\"http_access allow localnet kpoint\"); the request is "
@@ -181,10 +202,11 @@ explain_print(const struct allowlist *al, const struct explain_query *q, FILE *o
 			return EXPLAIN_BAD_INPUT;
 		if (rep.verdict == VERDICT_ALLOW)
 			fprintf(out, "reply:    %s is listed media: exempt from scanning (RESPMOD "
-			    "skipped)\n", rep.type);
+			    "skipped)\n", listing_type(&rep));
 		else
 			fprintf(out, "reply:    %s is not listed media: scanned (RESPMOD)\nlog:      "
-			    "scan reason=type\n", rep.type);
+			    "%s reason=%s\n", listing_type(&rep), answer_effect(rep.verdict),
+			    verdict_name(rep.verdict));
 	} else {
 		fprintf(out, "reply:    exempt from scanning only if its Content-Type is one of");
 		put_listed(al, LISTING_KIND(ENTRY_TYPE) | LISTING_KIND(ENTRY_TYPE_ANY), out);

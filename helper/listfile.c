@@ -18,8 +18,8 @@
 #include "defaults.h"
 #include "hostname.h"
 #include "listfile.h"
-
-#define TYPE_MAX	127
+#include "mediatype.h"
+#include "request.h"
 
 struct loader {
 	struct allowlist	*al;
@@ -148,8 +148,8 @@ add_port(struct loader *ld, const char *v)
 	const char *dash = strchr(v, '-'), *end = v + strlen(v);
 	unsigned lo, hi;
 
-	lo = allowlist_port_number(v, (size_t)((dash != NULL ? dash : end) - v));
-	hi = dash != NULL ? allowlist_port_number(dash + 1, (size_t)(end - dash - 1)) : lo;
+	lo = request_port_number(v, (size_t)((dash != NULL ? dash : end) - v));
+	hi = dash != NULL ? request_port_number(dash + 1, (size_t)(end - dash - 1)) : lo;
 	if (lo == 0 || hi == 0) {
 		load_error(ld, "port '%s': not a port number 1-65535 or a range N-M", v);
 		return;
@@ -162,45 +162,26 @@ add_port(struct loader *ld, const char *v)
 }
 
 /* RFC 9110 token characters. */
-static bool
-is_tchar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c);
-}
-
 static void
 add_type(struct loader *ld, const char *v)
 {
-	char t[TYPE_MAX + 1];
-	size_t i, n = strlen(v), slash = 0;
+	char t[MEDIATYPE_MAX + 1];
+	size_t n;
+	bool any;
 
-	if (n > TYPE_MAX) {
-		load_error(ld, "type '%.20s...': longer than %d characters", v, TYPE_MAX);
+	switch (mediatype_of_entry(v, t, &n, &any)) {
+	case MEDIATYPE_OK:
+		/* any: the entry ends in '*', and is kept as "video/" */
+		allowlist_add_type(ld->al, t, n, any ? ENTRY_TYPE_ANY : ENTRY_TYPE);
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c == '/' && slash == 0)
-			slash = i;
-		else if (!is_tchar(c) || (c == '*' && i + 1 != n)) {
-			load_error(ld, "type '%s': not a content type (type/subtype or type/*)",
-			    v);
-			return;
-		}
-		t[i] = (char)c;
-	}
-	if (slash == 0 || slash + 1 == n || (t[n - 1] == '*' && slash + 2 != n) ||
-	    memchr(t, '*', slash) != NULL) {
-		load_error(ld, "type '%s': not a content type (type/subtype or type/*)", v);
+	case MEDIATYPE_TOO_LONG:
+		load_error(ld, "type '%.20s...': longer than %d characters", v, MEDIATYPE_MAX);
 		return;
+	case MEDIATYPE_EMPTY:
+	case MEDIATYPE_INVALID:
+		break;
 	}
-	if (t[n - 1] == '*')
-		allowlist_add_type(ld->al, t, n - 1, ENTRY_TYPE_ANY);	/* "video/" */
-	else
-		allowlist_add_type(ld->al, t, n, ENTRY_TYPE);
+	load_error(ld, "type '%s': not a content type (type/subtype or type/*)", v);
 }
 
 static const struct directive {

@@ -6,22 +6,77 @@
 #include <string.h>
 
 #include "listing.h"
+#include "mediatype.h"
 #include "xalloc.h"
 
-/* How each kind is written: the directive, and what goes before and after the text. */
+/*
+ * How each kind is written: the directive, and what goes before and after the text; and what
+ * goes before the value when it is named as the entry a request matched (the answers' log=
+ * and the decision log: "mp001se.kpoint.com", ".kpoint.com", "regex:...", "net:a/n").
+ */
 static const struct spelling {
-	const char	*directive, *before, *after;
+	const char	*directive, *before, *after, *matched;
 } spelling[ENTRY_KINDS] = {
-	[ENTRY_HOST] = { "host", "", "" },
-	[ENTRY_DOMAIN] = { "domain", ".", "" },
-	[ENTRY_SUBDOMAINS] = { "domain", "*.", "" },
-	[ENTRY_GLOB] = { "domain", "", "" },
-	[ENTRY_REGEX] = { "regex", "", "" },
-	[ENTRY_NET] = { "net", "", "" },
-	[ENTRY_PORTS] = { "port", "", "" },
-	[ENTRY_TYPE] = { "type", "", "" },
-	[ENTRY_TYPE_ANY] = { "type", "", "*" },		/* the text is "video/" */
+	[ENTRY_HOST] = { "host", "", "", "" },
+	[ENTRY_DOMAIN] = { "domain", ".", "", "" },
+	[ENTRY_SUBDOMAINS] = { "domain", "*.", "", "" },
+	[ENTRY_GLOB] = { "domain", "", "", "" },
+	[ENTRY_REGEX] = { "regex", "", "", "regex:" },
+	[ENTRY_NET] = { "net", "", "", "net:" },
+	[ENTRY_PORTS] = { "port", "", "", "" },
+	[ENTRY_TYPE] = { "type", "", "", "" },
+	[ENTRY_TYPE_ANY] = { "type", "", "*", "" },	/* the text is "video/" */
 };
+
+/* Append n bytes of p to buf at *at, as far as size allows; *at counts them all. */
+static void
+put(char *buf, size_t size, size_t *at, const char *p, size_t n)
+{
+	if (*at < size)
+		memcpy(buf + *at, p, n < size - *at ? n : size - *at);
+	*at += n;
+}
+
+size_t
+listing_match(const struct decision *d, char *buf, size_t size)
+{
+	const struct spelling *sp;
+	char net[CIDR_TEXT_MAX];
+	const char *text;
+	size_t at = 0, len;
+
+	/* no printf: the answer to every allowed request is written with it */
+	if (d->matched) {
+		sp = &spelling[d->match.kind];
+		text = d->match.text;
+		len = d->match.len;
+		if (d->match.kind == ENTRY_NET) {
+			cidr_format(&d->match.net, net, sizeof net);
+			text = net;
+			len = strlen(net);
+		}
+		put(buf, size, &at, sp->matched, strlen(sp->matched));
+		put(buf, size, &at, sp->before, strlen(sp->before));
+		put(buf, size, &at, text, len);
+	}
+	if (size > 0)
+		buf[at < size ? at : size - 1] = '\0';
+	return at;
+}
+
+const char *
+listing_type(const struct decision *d)
+{
+	switch (d->type_seen) {
+	case TYPE_NOT_NEEDED:
+		return "";
+	case TYPE_NOT_SENT:
+		return "(none)";
+	case TYPE_SENT:
+		break;
+	}
+	return d->type_status == MEDIATYPE_OK ? d->type : mediatype_status_text(d->type_status);
+}
 
 void
 listing_port_text(const struct port_range *r, char sep, char *buf)

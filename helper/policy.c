@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "hostname.h"
@@ -26,52 +25,12 @@ verdict_name(enum verdict v)
 	return "other";
 }
 
-/*
- * The entry that made a request kPoint, as the answer and the decision log show it: a name as
- * listed (".kpoint.com", "*.cloudfront.net", "mp001se.kpoint.com"), a glob as written,
- * "regex:..." and "net:a/n".
- */
-static void
-put_match(const struct allowlist_entry *e, struct decision *d)
-{
-	char text[CIDR_TEXT_MAX];
-	const char *prefix = "";
-	size_t plen;
-
-	switch (e->kind) {
-	case ENTRY_NET:
-		cidr_format(&e->net, text, sizeof text);
-		snprintf(d->match, sizeof d->match, "net:%s", text);
-		return;
-	case ENTRY_REGEX:
-		snprintf(d->match, sizeof d->match, "regex:%s", e->text);
-		return;
-	case ENTRY_GLOB:
-		snprintf(d->match, sizeof d->match, "%s", e->text);
-		return;
-	case ENTRY_DOMAIN:
-		prefix = ".";
-		break;
-	case ENTRY_SUBDOMAINS:
-		prefix = "*.";
-		break;
-	default:	/* ENTRY_HOST; no other kind matches a host */
-		break;
-	}
-	/* names are at most HOSTNAME_MAX: they always fit, and need no format */
-	plen = strlen(prefix);
-	memcpy(d->match, prefix, plen);
-	memcpy(d->match + plen, e->text, e->len + 1);
-}
-
 static bool
 match_addr(const struct allowlist *al, const struct cidr *addr, struct decision *d)
 {
-	struct allowlist_entry hit;
-
-	if (!allowlist_match_addr(al, addr, &hit))
+	if (!allowlist_match_addr(al, addr, &d->match))
 		return false;
-	put_match(&hit, d);
+	d->matched = true;
 	return true;
 }
 
@@ -79,7 +38,6 @@ match_addr(const struct allowlist *al, const struct cidr *addr, struct decision 
 static int
 match_host(const struct allowlist *al, const struct request_value *v, struct decision *d)
 {
-	struct allowlist_entry hit;
 	const char *errstr;
 	struct hostname name;
 	struct cidr addr;
@@ -115,43 +73,9 @@ match_host(const struct allowlist *al, const struct request_value *v, struct dec
 			return match_addr(al, &addr, d);
 		return 0;	/* no host name (a port glued on, '%', empty labels...): not listed */
 	}
-	if ((rc = allowlist_match_host(al, &name, &hit)) == 1)
-		put_match(&hit, d);
+	if ((rc = allowlist_match_host(al, &name, &d->match)) == 1)
+		d->matched = true;
 	return rc;
-}
-
-/* Lower-case the media type of a Content-Type value, without parameters or white space. */
-static void
-normalize_type(const struct request_value *v, char *out, size_t size)
-{
-	size_t i = 0, o = 0, end = v->len;
-
-	for (i = 0; i < v->len; i++)
-		if (v->p[i] == ';') {
-			end = i;
-			break;
-		}
-	for (i = 0; i < end && (v->p[i] == ' ' || v->p[i] == '\t'); i++)
-		;
-	while (end > i && (v->p[end - 1] == ' ' || v->p[end - 1] == '\t'))
-		end--;
-	if (end - i >= size) {	/* longer than any listed type: keep it unmatched, not cut */
-		snprintf(out, size, "(too long)");
-		return;
-	}
-	for (; i < end; i++) {
-		char c = v->p[i];
-
-		if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f) {
-			/* a NUL or control byte must not cut the type short into a listed one */
-			snprintf(out, size, "(invalid)");
-			return;
-		}
-		out[o++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-	}
-	out[o] = '\0';
-	if (o == 0)
-		snprintf(out, size, "(empty)");
 }
 
 int
@@ -165,11 +89,12 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 
 	/* No memset: this runs per request and the buffers are long; each field is set here. */
 	d->verdict = VERDICT_OTHER;
-	d->match[0] = '\0';
+	d->matched = false;
 	d->port = 0;
-	d->type[0] = '\0';
+	d->type_seen = type->p != NULL ? TYPE_SENT : ip->p != NULL ? TYPE_NOT_SENT :
+	    TYPE_NOT_NEEDED;
 	/* Validate what Squid always sends well-formed before deciding anything. */
-	if (port->p != NULL && (d->port = allowlist_port_number(port->p, port->len)) == 0) {
+	if (port->p != NULL && (d->port = request_port_number(port->p, port->len)) == 0) {
 		*errstr = "port is not a number 1-65535";
 		return -1;
 	}
@@ -178,7 +103,7 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 		return -1;
 	}
 	if (type->p != NULL)
-		normalize_type(type, d->type, sizeof d->type);
+		d->type_status = mediatype_of_value(type->p, type->len, d->type);
 
 	rc = match_host(al, &req->field[FIELD_HOST], d);
 	if (rc == -1) {
@@ -194,12 +119,10 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 	 * type decides, and a reply without one is not media on the list. Browsers sniff an
 	 * untyped body, and anyone can own a CloudFront name, so it must be scanned.
 	 */
-	if (ip->p != NULL && type->p == NULL)
-		snprintf(d->type, sizeof d->type, "(none)");
 	if (port->p != NULL && !allowlist_has_port(al, d->port))
 		d->verdict = VERDICT_DENY_PORT;
-	else if ((type->p != NULL || ip->p != NULL) &&
-	    !allowlist_has_type(al, d->type, strlen(d->type)))
+	else if (d->type_seen != TYPE_NOT_NEEDED && !(d->type_seen == TYPE_SENT &&
+	    d->type_status == MEDIATYPE_OK && allowlist_has_type(al, d->type, strlen(d->type))))
 		d->verdict = VERDICT_DENY_TYPE;
 	else
 		d->verdict = VERDICT_ALLOW;

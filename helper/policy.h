@@ -9,7 +9,10 @@
 #ifndef KP_POLICY_H
 #define KP_POLICY_H
 
+#include <stdbool.h>
+
 #include "allowlist.h"
+#include "mediatype.h"
 #include "request.h"
 
 enum verdict {
@@ -20,12 +23,23 @@ enum verdict {
 	VERDICT_FAIL		/* a matcher failed: never an allow */
 };
 
+/* What a request says of its content type. */
+enum type_seen {
+	TYPE_NOT_NEEDED,	/* none sent, and no server address: the request side */
+	TYPE_NOT_SENT,		/* the reply side (server address known) sent none */
+	TYPE_SENT		/* sent: type_status says how it reads */
+};
+
+/* The decision and what it rests on; listing.h renders it as text. */
 struct decision {
-	enum verdict	verdict;
-	char		match[320];	/* the entry that made it kPoint: ".kpoint.com", "net:1.2.3.4/32" */
-	unsigned	port;		/* 0: unknown */
-	char		type[128];	/* normalised content type; "" when unknown and not needed,
-					   "(none)" when the reply side sent none */
+	enum verdict		 verdict;
+	bool			 matched;	/* an entry made it kPoint */
+	struct allowlist_entry	 match;		/* that entry, when matched */
+	unsigned		 port;		/* 0: unknown */
+	enum type_seen		 type_seen;
+	enum mediatype_status	 type_status;	/* when TYPE_SENT */
+	char			 type[MEDIATYPE_MAX + 1];	/* TYPE_SENT and MEDIATYPE_OK: the
+							   media type, lower case */
 };
 
 /* The word for a verdict in logs: "allow", "port", "type", "error", "other". */

@@ -82,6 +82,12 @@ const char *request_peek_id(const char *text, size_t len, size_t *idlen);
  */
 size_t request_pct_decode(char *s, size_t len);
 
+/*
+ * The port number in the len bytes at s (decimal 1-65535, no leading zero, as Squid writes a
+ * port; the list's port entries are read with it too), or 0 if it is none.
+ */
+unsigned request_port_number(const char *s, size_t len);
+
 /* Does Squid 5.7 write c as %XX in a request line (the bytes request_pct_decode decodes)? */
 bool request_squid_escapes(unsigned char c);
 

@@ -86,6 +86,8 @@ static const struct {
 	{ "port 080\n", "t.conf:1: port '080': not a port number 1-65535 or a range N-M\n" },
 	{ "type a/b/c\n", "t.conf:1: type 'a/b/c': not a content type (type/subtype or type/*)\n" },
 	{ "type a/\n", "t.conf:1: type 'a/': not a content type (type/subtype or type/*)\n" },
+	/* a slash first is no type, even with a second one after it */
+	{ "type /a/b\n", "t.conf:1: type '/a/b': not a content type (type/subtype or type/*)\n" },
 	{ "HOST a.example\n", "t.conf:1: unknown directive 'HOST' (expected host, domain, regex, "
 	  "net, port or type)\n" },
 	{ "host a.example\nhost\t\t# only a comment\n", "t.conf:2: 'host' needs at least one "

@@ -6,6 +6,7 @@
 
 #include "allowlist.h"
 #include "listfile.h"
+#include "listing.h"
 #include "check_main.h"
 #include "policy.h"
 
@@ -79,7 +80,7 @@ static const struct {
 
 START_TEST(table)
 {
-	char buf[256];
+	char buf[256], match[320];
 	struct request req;
 	struct decision d;
 	const char *errstr = NULL;
@@ -91,7 +92,8 @@ START_TEST(table)
 	    errstr);
 	ck_assert_msg(d.verdict == cases[_i].verdict, "%s: verdict %s, want %s", cases[_i].line,
 	    verdict_name(d.verdict), verdict_name(cases[_i].verdict));
-	ck_assert_str_eq(d.match, cases[_i].match);
+	ck_assert_uint_eq(listing_match(&d, match, sizeof match), strlen(cases[_i].match));
+	ck_assert_str_eq(match, cases[_i].match);
 }
 END_TEST
 
@@ -162,8 +164,12 @@ START_TEST(ipv6_hosts)
 	ck_assert_int_eq(policy_decide(v6, &req, &d, &errstr), 0);
 	ck_assert_msg(d.verdict == v6hosts[_i].verdict, "%s: verdict %s, want %s",
 	    v6hosts[_i].host, verdict_name(d.verdict), verdict_name(v6hosts[_i].verdict));
-	if (d.verdict == VERDICT_ALLOW)
-		ck_assert_str_eq(d.match, "net:2001:db8::/32");
+	if (d.verdict == VERDICT_ALLOW) {
+		char match[64];
+
+		ck_assert_uint_eq(listing_match(&d, match, sizeof match), 17);
+		ck_assert_str_eq(match, "net:2001:db8::/32");
+	}
 	allowlist_free(v6);
 }
 END_TEST
@@ -200,7 +206,7 @@ START_TEST(longest_type)
 	ck_assert_int_eq(request_parse(line, (size_t)len, &spec, &req, &errstr), 0);
 	ck_assert_int_eq(policy_decide(t, &req, &d, &errstr), 0);
 	ck_assert_str_eq(verdict_name(d.verdict), "type");
-	ck_assert_str_eq(d.type, "(too long)");
+	ck_assert_str_eq(listing_type(&d), "(too long)");
 	allowlist_free(t);
 }
 END_TEST

@@ -182,17 +182,47 @@ START_TEST(answers)
 }
 END_TEST
 
-START_TEST(fail_closed)
+/* A list file in a directory of its own (dir, path: 64 bytes each), from text. */
+static void
+list_file(char *dir, char *path, const char *text)
 {
-	char dir[] = "/tmp/check_protocol.XXXXXX", path[64], want[256];
 	FILE *f;
 
-	/* a list file that does not load: no list in force, and the answer says why */
+	snprintf(dir, 64, "/tmp/check_protocol.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/k.conf", dir);
+	snprintf(path, 64, "%s/k.conf", dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fputs("port 443\nhost mp001se.kpoint.com\nbad\n", f);
+	fputs(text, f);
 	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The entry an answer names is whole, however long: a regex of 600 characters. */
+START_TEST(long_match_named_whole)
+{
+	char dir[64], path[64], re[700], text[800], want[900];
+
+	memset(re, 'y', 600);
+	memcpy(re, "^axxxx(", 7);
+	memcpy(re + 596, ")?$", 4);
+	snprintf(text, sizeof text, "port 443\nregex %s\n", re);
+	list_file(dir, path, text);
+	source_free(src);
+	a.src = src = source_file(path);
+	source_load(src);
+	unlink(path);
+	rmdir(dir);
+	ck_assert_ptr_nonnull(source_list(src));
+	snprintf(want, sizeof want, "5 OK kpoint_=1 log=\"kpoint-allow:regex:%s\"\n", re);
+	ck_assert_str_eq(answer("5 axxxx 443 - -"), want);
+}
+END_TEST
+
+START_TEST(fail_closed)
+{
+	char dir[64], path[64], want[256];
+
+	/* a list file that does not load: no list in force, and the answer says why */
+	list_file(dir, path, "port 443\nhost mp001se.kpoint.com\nbad\n");
 	source_free(src);
 	a.src = src = source_file(path);
 	source_load(src);
@@ -314,6 +344,7 @@ suite(void)
 	tcase_add_checked_fixture(ans, setup, teardown);
 	tcase_add_test(ans, answers);
 	tcase_add_test(ans, fail_closed);
+	tcase_add_test(ans, long_match_named_whole);
 	tcase_add_test(ans, too_long);
 	tcase_add_test(ans, batched_until_flush);
 	tcase_add_test(ans, write_error_reported);
