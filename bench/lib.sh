@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # lib.sh: shared by bench/squid.sh and bench/tls.sh. Sourced, not run, from the top of the
-# tree: the built helper and the test lab (tests/lab/lab.sh) the Squid benchmarks run in.
+# tree: the built helper and the test lab (tests/lib/lab/lab.sh) the Squid benchmarks run in.
 # shellcheck disable=SC2034  # TOP, HELPER and TOP_SRCDIR are for the scripts sourcing this
 TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
 TOP_SRCDIR=$TOP
-. tests/lab/lab.sh
+. tests/lib/lab/lab.sh
 
 # bench_squid_head DIR VARIANT: the first lines of a benchmark squid.conf, everything in DIR:
 # pid and cache log per variant, no access log, the bench's hosts file instead of DNS, nothing

@@ -1,6 +1,6 @@
 /*
  * origin: the benchmark's origin server, fast enough that Squid, not the origin, is what a
- * load test measures (tests/lab/origin.py, in Python, is not). One thread, epoll, HTTP/1.1
+ * load test measures (tests/lib/lab/origin.py, in Python, is not). One thread, epoll, HTTP/1.1
  * keep-alive: every GET gets a small 200 reply, video/mp4 for paths ending in ".mp4" and
  * text/html otherwise. Listens on loopback only and exits by itself after SECONDS.
  *

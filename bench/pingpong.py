@@ -9,10 +9,10 @@ import select
 import sys
 import time
 
-# tests/checks.py is the one home of the helpers tests and benchmarks share: the benchmark must
+# tests/lib/checks.py is the one home of the helpers tests and benchmarks share: the benchmark must
 # talk to the helper exactly as the transport tests prove Squid does, so it imports that code
 # rather than keep a copy that could drift.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
 from checks import helper_on_tcp  # noqa: E402
 
 helper, n = sys.argv[1], int(sys.argv[2])

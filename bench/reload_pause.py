@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
 from checks import helper_on_tcp  # noqa: E402  (one definition of Squid's transport)
 
 helper, entries, reloads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

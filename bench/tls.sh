@@ -8,7 +8,7 @@
 # For each: new connections per second for a small object (CONNECT, TLS handshake, one GET,
 # close; 8 at a time, 2000 in all) with the CPU Squid used per connection, and MB/s of one
 # 200 MiB media file over one connection. Two rounds, interleaved; the best of each. The
-# origin (tests/lab/origin.py, Python) and the client share the machine's two cores with
+# origin (tests/lib/lab/origin.py, Python) and the client share the machine's two cores with
 # Squid, so compare the variants with one another, not with other machines.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -22,7 +22,7 @@ chmod 755 "$D"
 lab_pick_net
 printf '%s\n' "$LAB_HOSTS" > "$D/hosts"
 lab_tls_files
-python3 tests/lab/origin.py 900 --tls "$D/origin.pem" --huge-mb 200 \
+python3 tests/lib/lab/origin.py 900 --tls "$D/origin.pem" --huge-mb 200 \
     "$LAB_KPOINT:443:tls" "$LAB_OTHER:443:tls" > "$D/origin.out" 2>&1 &
 origin=$!
 sq=
@@ -91,7 +91,7 @@ measure() {	# variant -> "conn/s errors squid_ms_per_conn MB/s"
 	load() { python3 bench/tls_load.py "127.0.0.1:$port" "$host:443" "$host" \
 	    "$D/clients-trust.crt" "$@"; }
 	load small 40 8 /warm/test.mp4 > /dev/null	# helpers and certificates ready
-	issuer=$(python3 tests/lab/tlsclient.py --proxy "127.0.0.1:$port" --target "$host:443" \
+	issuer=$(python3 tests/lib/lab/tlsclient.py --proxy "127.0.0.1:$port" --target "$host:443" \
 	    --sni "$host" --cafile "$D/clients-trust.crt" /i/test.mp4 2> /dev/null | cut -d' ' -f3)
 	t0=$(ticks "$sq")
 	small=$(load small 2000 8 /s/test.mp4)

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lab"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib", "lab"))
 from tlsclient import connect_through  # noqa: E402  (one CONNECT client for tests and bench)
 
 proxy, target, sni, cafile, mode = sys.argv[1:6]

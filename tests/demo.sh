@@ -12,7 +12,7 @@
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${HELPER:=$TOP_SRCDIR/build/helper/ext_kpoint_acl}"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap lab_stop EXIT
 
 LAB_ORIGIN_PORT=80	# the built-in list allows 80, 443, 1935 and 5222 only

@@ -7,7 +7,7 @@
 #  3. the binary's stream and reload tests under valgrind: zero findings
 #  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
 #  5. make distcheck: the release tarball builds out of tree and passes the suite
-#  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/package.sh)
+#  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/suites/package.sh)
 #  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept, doctor,
 #     doctor-live, sync) and the demo's checks again, against Squid 6.13 and against Squid 7.7
 #     (tests/squidsrc.sh builds each once, in the background from the start), each reported
@@ -25,7 +25,7 @@ failed=0
 # summarize DIR: print the Check and shell-test summary lines of DIR's test logs.
 summarize() {
 	local log line
-	for log in "$1"/tests/*.log "$1"/tests/fuzz/*.log; do
+	for log in "$1"/tests/unit/*.log "$1"/tests/fuzz/*.log "$1"/tests/suites/*.log; do
 		[ -e "$log" ] || continue
 		[ "${log##*/}" = test-suite.log ] && continue
 		line=$(grep -hE '^[0-9]+%: Checks: |^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
@@ -48,7 +48,7 @@ suite() {
 	else
 		failed=$((failed + 1))
 		grep -E '^(FAIL|ERROR):' "$2/check.out"
-		cat "$2/tests/test-suite.log" 2>/dev/null | tail -n 60
+		tail -n 60 "$2/test-suite.log" 2>/dev/null
 	fi
 	summarize "$2"
 	grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$2/check.out" | sed 's/^/  /'
@@ -79,9 +79,10 @@ suite "tests (gcc, -Werror)" build
 
 echo "== static analysis: cppcheck, shellcheck"
 if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-    -D_GNU_SOURCE -I helper -I build/helper helper/*.c tests/*.c tests/fuzz/*.c bench/*.c \
+    -D_GNU_SOURCE -I helper -I build/helper helper/*.c tests/unit/*.c tests/fuzz/*.c bench/*.c \
     > build/cppcheck.out 2>&1 &&
-    shellcheck -S warning tests/*.sh tests/lab/*.sh tests/fuzz/*.sh bench/*.sh .ci/run \
+    shellcheck -S warning tests/*.sh tests/suites/*.sh tests/lib/*.sh tests/lib/lab/*.sh \
+    tests/fuzz/*.sh bench/*.sh .ci/run \
     helper/gen-defaults.sh helper/ext_kpoint_acl-sync > build/shellcheck.out 2>&1; then
 	echo "  cppcheck and shellcheck: no findings"
 	passed=$((passed + 1))
@@ -102,10 +103,10 @@ echo "== stream and reload tests under valgrind"
 vgdir=$(mktemp -d)
 export REAL_HELPER="$TOP/build/helper/ext_kpoint_acl" VALGRIND_LOG_DIR="$vgdir"
 vg_ok=yes
-HELPER="$TOP/tests/valgrind-helper.sh" VALGRIND_WRAPPED=1 TOP_SRCDIR="$TOP" \
-    bash tests/stream.sh > build/valgrind-stream.out 2>&1 || vg_ok=no
-HELPER="$TOP/tests/valgrind-helper.sh" python3 tests/reload.py > build/valgrind-reload.out 2>&1 ||
-    vg_ok=no
+HELPER="$TOP/tests/lib/valgrind-helper.sh" VALGRIND_WRAPPED=1 TOP_SRCDIR="$TOP" \
+    bash tests/suites/stream.sh > build/valgrind-stream.out 2>&1 || vg_ok=no
+HELPER="$TOP/tests/lib/valgrind-helper.sh" python3 tests/suites/reload.py \
+    > build/valgrind-reload.out 2>&1 || vg_ok=no
 printf '  %-28s %s\n' stream.sh "$(tail -n 1 build/valgrind-stream.out)" \
     reload.py "$(tail -n 1 build/valgrind-reload.out)"
 findings=$(find "$vgdir" -type f -size +0 | wc -l)
@@ -132,14 +133,15 @@ else
 	failed=$((failed + 1))
 	tail -n 40 build/distcheck.out
 	# the failing tests' own words, from the tree distcheck leaves behind when it fails
-	for log in $(grep -lE '^(FAIL|ERROR) ' build/ext_kpoint_acl-*/_build/sub/tests/*.log \
+	for log in $(grep -lE '^(FAIL|ERROR) ' build/ext_kpoint_acl-*/_build/sub/tests/*/*.log \
 	    2>/dev/null); do
 		echo "  ${log##*/}:"; grep -E '^(FAIL|  got|  want)' "$log" | head -n 20
 	done
 fi
 
-SQUID_TESTS="tests/emit.sh tests/integration.sh tests/sslbump.sh tests/sslbump-intercept.sh"
-SQUID_TESTS+=" tests/doctor.sh tests/doctor-live.sh tests/sync.sh"
+SQUID_TESTS="tests/suites/emit.sh tests/suites/integration.sh tests/suites/sslbump.sh"
+SQUID_TESTS+=" tests/suites/sslbump-intercept.sh tests/suites/doctor.sh tests/suites/doctor-live.sh"
+SQUID_TESTS+=" tests/suites/sync.sh"
 for v in $SQUID_VERSIONS; do
 	echo "== Squid-facing tests against Squid $v (tests/squidsrc.sh)"
 	if wait "${squid_build[$v]}" && sq=$(cat "build/squid-$v.path") && [ -x "$sq" ]; then
@@ -165,7 +167,7 @@ for v in $SQUID_VERSIONS; do
 			passed=$((passed + 1))
 		else
 			failed=$((failed + 1))
-			grep -hE '^(FAIL|  got|  want)' build/tests/*.log "build/demo-squid-$v.out" |
+			grep -hE '^(FAIL|  got|  want)' build/tests/suites/*.log "build/demo-squid-$v.out" |
 			    head -n 40
 		fi
 	elif [ "${CI:-}" = true ]; then
@@ -176,8 +178,8 @@ for v in $SQUID_VERSIONS; do
 	fi
 done
 
-echo "== Debian package (tests/package.sh)"
-HELPER="$TOP/build/helper/ext_kpoint_acl" TOP_SRCDIR="$TOP" bash tests/package.sh \
+echo "== Debian package (tests/suites/package.sh)"
+HELPER="$TOP/build/helper/ext_kpoint_acl" TOP_SRCDIR="$TOP" bash tests/suites/package.sh \
     > build/package.out 2>&1
 rc=$?
 tail -n 1 build/package.out | sed 's/^/  /'

@@ -9,7 +9,7 @@
 #    include lines added where it says, plus an ssl-bump port and ICAP services: squid -k parse
 #  - the installed helper's --check on the installed list, and one answer from it
 #  - apt-get purge: nothing the package installed is left
-. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
 trap cleanup_tmp EXIT
 
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root (apt-get install)"; exit 77; fi

@@ -1,16 +1,16 @@
 #!/bin/bash
 # doctor-live.sh: ground truth for --doctor's ordering findings. For each mistake, a real Squid
-# (SQUID) with c-icap as the scanner and the project's snippets (tests/lab/lab.sh) runs the
+# (SQUID) with c-icap as the scanner and the project's snippets (tests/lib/lab/lab.sh) runs the
 # mistaken squid.conf, and the harm the doctor will claim is shown from Squid's answer, the
 # certificate the client saw and c-icap's log; then the doctor reads that same file, flags
 # exactly the one check, and its fix line is applied to the file as written
-# (tests/lab/applyfix.py); Squid restarts on the corrected file and the harm is gone:
+# (tests/lib/lab/applyfix.py); Squid restarts on the corrected file and the harm is gone:
 #  - the kPoint include after "deny CONNECT !SSL_ports": CONNECT to kPoint's 1935 refused
 #  - the ICAP include after "adaptation_access ... allow all": kPoint scanned
 #  - the SslBump include after the site's ssl_bump rules: kPoint bumped (decrypted)
 #  - no catch-all "ssl_bump bump all": another site spliced, never decrypted nor scanned
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
 lab_need_tls
@@ -37,7 +37,7 @@ diagnose() {
 	    "$(awk '$1 == "FAIL" || $1 == "warn" { print $1 " " $2 }' "$TMP/doctor.out" | uniq)" \
 	    "FAIL $1"
 	fix=$(grep -m1 '^     fix: ' "$TMP/doctor.out")
-	python3 "$TOP_SRCDIR/tests/lab/applyfix.py" "$LAB/squid.conf" "$fix"
+	python3 "$TOP_SRCDIR/tests/lib/lab/applyfix.py" "$LAB/squid.conf" "$fix"
 	check "$1: the fix applies to the file as written ($fix)" "$?" 0
 	lab_squid_stop
 	lab_squid_start

@@ -6,10 +6,10 @@
 # status that goes with it (1 if anything fails, else 0). The README's recommended
 # configurations are in the corpus and must come out clean. Bad input (no such file, an include
 # Squid cannot read, no Squid, a file Squid refuses, no kPoint line) is exit 2 with a clear
-# message, never a crash or a hang. tests/doctor-live.sh shows, with a running Squid and
+# message, never a crash or a hang. tests/suites/doctor-live.sh shows, with a running Squid and
 # c-icap, that the harm each ordering finding claims is real and that its fix removes it.
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'cleanup_tmp' EXIT
 
 command -v "$SQUID" > /dev/null || { echo "SKIP: no Squid (run tests/setup.sh)"; exit 77; }

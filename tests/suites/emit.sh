@@ -5,7 +5,7 @@
 # sslbump is parsed with conf-snippets/squid-kpoint-sslbump.conf, which uses its acls, also for
 # a list with no net and no pattern (every acl must still be defined). A broken copy of each
 # output must be rejected, so a check that accepts anything would show.
-. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
 trap cleanup_tmp EXIT
 
 for tool in nft iptables-restore ip6tables-restore "$SQUID"; do

@@ -6,8 +6,8 @@
 # finding, the summary and the exit status (0 all good, 1 drift, 2 could not check), and that a
 # DNS server that refuses or never answers gives 2 within the timeout, never a hang. Nothing
 # but that loopback address is ever asked.
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/prom.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/prom.sh"
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 [ -x "$DNSMASQ" ] || { echo "SKIP: dnsmasq is not installed (tests/setup.sh installs it)"; exit 77; }
 pids=()

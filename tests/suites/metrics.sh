@@ -3,9 +3,9 @@
 # loopback) serves them: after a known stream of requests every decision counter is exact;
 # a helper with a list that does not load shows fail_closed 1, and a reload that fails counts;
 # the files of helpers that have exited are gone from the scrape; node_exporter reports no
-# error reading them. --verify's file is in tests/verify.sh.
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/prom.sh"
+# error reading them. --verify's file is in tests/suites/verify.sh.
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/prom.sh"
 trap 'prom_stop; cleanup_tmp' EXIT
 
 DIR=$TMP/textfile

@@ -4,7 +4,7 @@
 # records as JSON lines (--log-format json), every line parsed by a JSON parser and compared
 # field by field with the text record; --explain, which runs the helper's own decision, for
 # each kind of answer, with its exit status.
-. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
 trap cleanup_tmp EXIT
 
 REQ='1 mp001se.kpoint.com 8080 - - ctx

@@ -5,7 +5,7 @@
 #  - logrotate accepts the logrotate snippet
 #  - the creators' optional section of kpoint.conf loads when uncommented
 #  - the man page renders with man -l, without warnings, and documents every option
-. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
 trap cleanup_tmp EXIT
 S="$TOP_SRCDIR/conf-snippets"
 

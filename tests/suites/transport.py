@@ -22,7 +22,8 @@ import sys
 import threading
 import time
 
-from checks import check, helper_on_tcp, summary
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, helper_on_tcp, summary  # noqa: E402 (tests/lib/checks.py)
 
 HELPER = os.environ["HELPER"]
 SLOW = 2.0	# no answer may take this long: it would be waiting for input

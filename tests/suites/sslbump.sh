@@ -1,6 +1,6 @@
 #!/bin/bash
 # sslbump.sh: a real squid-openssl as an SslBump proxy (explicit, http_port ssl-bump) with the
-# project's snippets, c-icap as the scanner, TLS origins with their own CA (tests/lab/lab.sh,
+# project's snippets, c-icap as the scanner, TLS origins with their own CA (tests/lib/lab/lab.sh,
 # LAB_TLS=1). Judged from the certificate issuer the client saw, the origin's own request log,
 # c-icap's log and Squid's access.log, never from the helper:
 #  - kPoint media and CloudFront over HTTPS are spliced: the origin's certificate, the bytes
@@ -13,8 +13,8 @@
 #    load or is missing, a bad option) nothing that is not kPoint is spliced and no request
 #    reaches an origin unscanned; a helper that cannot load stays up failing closed, so Squid
 #    never stops itself
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
 lab_need_tls

@@ -9,7 +9,7 @@
 #  - the decision log
 #  - the hostile corpus (tests/data/hostile.cases), lines of 1 and 10 MiB with memory bounded
 #  - signals: SIGTERM answers what was read and exits 0, SIGUSR1 counters, SIGPIPE quiet
-. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
 trap 'cleanup_tmp; kill $(jobs -p) 2>/dev/null' EXIT
 
 # run_cases CASEFILE HELPER-ARGS...: every "request => answer" line, plain and with an ID.

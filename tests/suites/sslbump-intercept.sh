@@ -11,7 +11,7 @@
 #  - an SNI that claims CloudFront on another site's address is not spliced to it (Squid's
 #    host-forgery check): nothing reaches that origin unscanned
 #  - kPoint on 1935 (not TLS) reaches the origin
-. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
 
 if [ "${1:-}" != inside ]; then
 	if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null || ! command -v iptables > /dev/null ||
@@ -34,7 +34,7 @@ if [ "${1:-}" != inside ]; then
 fi
 
 # ---- inside the namespace -----------------------------------------------------------------
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 ORIGIN_CA=$LAB_ORIGIN_CA
 BUMP_CA=$LAB_BUMP_CA

@@ -7,7 +7,8 @@ set -u
 : "${TOP_SRCDIR:?TOP_SRCDIR must name the source tree}"
 # shellcheck disable=SC2034  # for the tests that source this file
 DATA="$TOP_SRCDIR/tests/data"
-# The Squid the Squid-facing tests run (tests/lab/lab.sh says more): the one on PATH unless named.
+# The Squid the Squid-facing tests run (tests/lib/lab/lab.sh says more): the one on PATH unless
+# named.
 : "${SQUID:=$(command -v squid || echo /usr/sbin/squid)}"
 T_PASSED=0
 T_FAILED=0

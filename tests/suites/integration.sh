@@ -1,6 +1,6 @@
 #!/bin/bash
 # integration.sh: a real Squid 5.7 and a real content scanner (c-icap's echo service) with the
-# project's snippets, on loopback (tests/lab/lab.sh). Every claim is read from c-icap's and
+# project's snippets, on loopback (tests/lib/lab/lab.sh). Every claim is read from c-icap's and
 # Squid's own logs, not from the helper:
 #  - kPoint and CloudFront media pass with no REQMOD and no RESPMOD at the scanner
 #  - other sites are scanned both ways; kPoint HTML is scanned on the way back (RESPMOD)
@@ -8,8 +8,8 @@
 #  - kPoint on an unlisted port is denied, and the decision log says why
 #  - the helper runs with concurrency (channel-IDs arrive) and cache.log shows no helper trouble
 #  - squid -k reconfigure and squid -k rotate restart the helper cleanly; service goes on
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
 LAB_ORIGIN_PORT=$(lab_free_port)
@@ -116,7 +116,7 @@ LAB_DIR=$LAB	# lab_stop empties LAB
 helper_pids() { pgrep -d, -f "^\(ext_kpoint_acl\) .*$LAB_DIR/" | tr -d '\n'; }
 
 # Squid 5.7 gives external acl helpers a TCP connection on loopback, not a pipe or a
-# socketpair: the transport tests/transport.py runs the helper on.
+# socketpair: the transport tests/suites/transport.py runs the helper on.
 stdin_kind() {	# PID -> tcp, or what else its stdin is
 	local link ino
 	link=$(readlink "/proc/$1/fd/0")

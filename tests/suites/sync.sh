@@ -1,12 +1,12 @@
 #!/bin/bash
-# sync.sh: helper/ext_kpoint_acl-sync against a running SslBump Squid (tests/lab/lab.sh,
+# sync.sh: helper/ext_kpoint_acl-sync against a running SslBump Squid (tests/lib/lab/lab.sh,
 # LAB_TLS=1): a list change regenerates kpoint-sslbump-acls.conf, Squid logs its reconfigure,
 # and what is spliced follows (another site, once listed, is spliced: the origin's own
 # certificate); running it again with nothing changed does nothing; a list that does not load
 # and a squid.conf that does not parse each leave the acls and Squid as they were, with a
 # clear message; two quick writes (the path unit starting it twice) give one reconfigure.
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
 lab_need_tls

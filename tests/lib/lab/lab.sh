@@ -19,7 +19,7 @@ SQUID_CERTGEN=$(dirname "$SQUID")/../libexec/security_file_certgen
 # runs with -c on conf-snippets/kpoint.conf plus these lines, instead of the built-in list).
 # LAB_TLS=1 makes it an SslBump proxy (squid-openssl): the origins also serve TLS on port 443
 # with certificates from the lab's own origin CA, Squid bumps with the lab's bump CA, and
-# conf-snippets/squid-kpoint-sslbump.conf decides what is spliced (tests/lab/sslbump.conf.in).
+# conf-snippets/squid-kpoint-sslbump.conf decides what is spliced (tests/lib/lab/sslbump.conf.in).
 # LAB_INTERCEPT=1 (with LAB_TLS, as root inside a private network namespace): Squid also has
 # an intercepting https_port, LAB_INTERCEPT_PORT, that the caller's REDIRECT rules send to.
 # LAB_SMP=1: Squid runs with two workers (as a daemon; LAB_SQUID_PID is the master's).
@@ -100,7 +100,7 @@ lab_start() {
 		tls_args=(--tls "$LAB/origin.pem" "$LAB_KPOINT:443:tls" "$LAB_CDN:443:tls"
 		    "$LAB_OTHER:443:tls")
 	fi
-	python3 "$TOP_SRCDIR/tests/lab/origin.py" "$LAB_SECONDS" --log "$LAB/origin.log" \
+	python3 "$TOP_SRCDIR/tests/lib/lab/origin.py" "$LAB_SECONDS" --log "$LAB/origin.log" \
 	    "${tls_args[@]}" \
 	    "$LAB_KPOINT:$LAB_ORIGIN_PORT" "$LAB_CDN:$LAB_ORIGIN_PORT" "$LAB_OTHER:$LAB_ORIGIN_PORT" \
 	    "$LAB_KPOINT:1935" "$LAB_KPOINT:5222" "$LAB_OTHER:1935" "$LAB_OTHER:5222" \
@@ -139,7 +139,7 @@ lab_start() {
 	lab_snippets "$LAB"
 	sed -e "s|@DIR@|$LAB|g" -e "s|@SQUID_PORT@|$LAB_SQUID_PORT|" \
 	    -e "s|@ICAP_PORT@|$LAB_ICAP_PORT|" \
-	    "$TOP_SRCDIR/tests/lab/squid.conf.in" > "$LAB/squid.conf"
+	    "$TOP_SRCDIR/tests/lib/lab/squid.conf.in" > "$LAB/squid.conf"
 	[ "${LAB_TLS:-0}" = 1 ] && lab_tls_squid
 	# Squid writes its logs and starts the helper as proxy; the helper reads its files as proxy.
 	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
@@ -237,7 +237,7 @@ lab_tls_files() {
 # project's snippet, and its acls generated from the helper's list.
 lab_tls_squid() {
 	sed -e "s|@DIR@|$LAB|g" -e "s|@CERTGEN@|$SQUID_CERTGEN|" \
-	    "$TOP_SRCDIR/tests/lab/sslbump.conf.in" > "$LAB/sslbump.conf"
+	    "$TOP_SRCDIR/tests/lib/lab/sslbump.conf.in" > "$LAB/sslbump.conf"
 	if [ "${LAB_INTERCEPT:-0}" = 1 ]; then
 		LAB_INTERCEPT_PORT=$(lab_free_port)
 		printf 'https_port 127.0.0.1:%s intercept ssl-bump tls-cert=%s/bump-ca.pem generate-host-certificates=on dynamic_cert_mem_cache_size=4MB name=kpoint_intercept\n' \
@@ -248,12 +248,12 @@ lab_tls_squid() {
 	chmod 644 "$LAB"/*.conf
 }
 
-# lab_tls_get [--proxy|--direct] TARGET SNI HOST PATH: tests/lab/tlsclient.py through the lab.
+# lab_tls_get [--proxy|--direct] TARGET SNI HOST PATH: tests/lib/lab/tlsclient.py through the lab.
 lab_tls_get() {
 	local how=$1; shift
 	local proxy=()
 	[ "$how" = --proxy ] && proxy=(--proxy "127.0.0.1:$LAB_SQUID_PORT")
-	python3 "$TOP_SRCDIR/tests/lab/tlsclient.py" "${proxy[@]}" --cafile "$LAB/clients-trust.crt" \
+	python3 "$TOP_SRCDIR/tests/lib/lab/tlsclient.py" "${proxy[@]}" --cafile "$LAB/clients-trust.crt" \
 	    --target "$1" --sni "$2" --host "$3" "$4" 2>> "$LAB/tlsclient.err"
 }
 

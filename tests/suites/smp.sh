@@ -6,8 +6,8 @@
 # request reaches the worker the test names, not the one the kernel picks. Each worker's
 # helpers are told apart by their parent process; what each loaded and answered is read
 # from their --metrics files. Once with a list renamed into place, once edited in place.
-. "$TOP_SRCDIR/tests/lib.sh"
-. "$TOP_SRCDIR/tests/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/lib.sh"
+. "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
 LAB_SMP=1

@@ -27,7 +27,8 @@ import tempfile
 import threading
 import time
 
-from checks import check, summary
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, summary  # noqa: E402 (tests/lib/checks.py)
 
 HELPER = os.environ["HELPER"]
 KP = "mp001se.kpoint.com 443 - -"
