@@ -330,7 +330,7 @@ listfile_builtin(void)
 
 	if (in == NULL)
 		return NULL;
-	al = listfile_read(in, "built-in", stderr, NULL);
+	al = listfile_read(in, LISTFILE_BUILTIN, stderr, NULL);
 	fclose(in);
 	return al;
 }

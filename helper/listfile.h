@@ -32,7 +32,10 @@ struct allowlist *listfile_read(FILE *in, const char *name, FILE *errs, size_t *
 /* Open path and listfile_read it; an unreadable file is one error, reported as "path: ...". */
 struct allowlist *listfile_load(const char *path, FILE *errs, size_t *nerrors);
 
-/* The built-in kPoint list (defaults.c), parsed by the same loader. */
+/* The name of the built-in list: its allowlist_source() and its name in messages. */
+#define LISTFILE_BUILTIN	"built-in"
+
+/* The built-in kPoint list (defaults.c), parsed by the same loader, named LISTFILE_BUILTIN. */
 struct allowlist *listfile_builtin(void);
 
 #endif

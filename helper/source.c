@@ -92,7 +92,7 @@ cause_name(enum source_cause c)
 static const char *
 display_name(const struct source *s)
 {
-	return s->kind == SOURCE_FILE ? s->path : "built-in list";
+	return s->kind == SOURCE_FILE ? s->path : LISTFILE_BUILTIN " list";
 }
 
 /*

@@ -35,7 +35,7 @@ tool_list(const struct options *o, int *status)
 	al = o->config != NULL ? listfile_load(o->config, stderr, &nerrors) : listfile_builtin();
 	if (al == NULL) {
 		fprintf(stderr, "%s: %zu error%s; the list would not be loaded\n",
-		    o->config != NULL ? o->config : "built-in", nerrors, nerrors == 1 ? "" : "s");
+		    o->config != NULL ? o->config : LISTFILE_BUILTIN, nerrors, nerrors == 1 ? "" : "s");
 		*status = 1;
 	}
 	return al;
