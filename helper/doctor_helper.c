@@ -183,6 +183,18 @@ user_can_write(struct doctor *dr, const char *what, const char *dir, bool *as_us
 	return ok;
 }
 
+/*
+ * The finding for a check user_can_write could not make as Squid's user (not running as root):
+ * a warning that says what was found as ours. what: the file or directory.
+ */
+static void
+found_not_as_user(struct doctor *dr, enum check c, const char *what, bool ok)
+{
+	dr_found(dr, c, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: checked as the user running "
+	    "--doctor, not as %s (run it as root to check as Squid's user): %s", what, dr->user,
+	    ok ? "writable" : "not writable");
+}
+
 void
 check_log(struct doctor *dr)
 {
@@ -203,9 +215,7 @@ check_log(struct doctor *dr)
 		strcpy(dir, ".");
 	ok = user_can_write(dr, path, dir, &as_user);
 	if (!as_user)
-		dr_found(dr, CHECK_DECISION_LOG, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: "
-		    "checked as the user running --doctor, not as %s (run it as root to check as "
-		    "Squid's user): %s", path, dr->user, ok ? "writable" : "not writable");
+		found_not_as_user(dr, CHECK_DECISION_LOG, path, ok);
 	else if (ok)
 		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "%s can write %s", dr->user,
 		    path);
@@ -229,9 +239,7 @@ check_metrics(struct doctor *dr)
 	}
 	ok = user_can_write(dr, NULL, dir, &as_user);
 	if (!as_user)
-		dr_found(dr, CHECK_METRICS, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: checked as "
-		    "the user running --doctor, not as %s (run it as root to check as Squid's "
-		    "user): %s", dir, dr->user, ok ? "writable" : "not writable");
+		found_not_as_user(dr, CHECK_METRICS, dir, ok);
 	else if (ok)
 		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, NULL, "%s can write its metrics in %s",
 		    dr->user, dir);

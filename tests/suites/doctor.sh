@@ -108,6 +108,16 @@ check "unreadable include: exit 2" "$?" 2
 check "unreadable include: Squid's own words" \
     "$(grep -c "Unable to open configuration file: $DIR/secret.conf: (13) Permission denied" "$TMP/err")" 1
 
+# Not root: the doctor cannot check as Squid's user, and says what it found as its own.
+for c in log-unwritable:decision_log:root-only/kpoint-decisions.log \
+    metrics-unwritable:metrics:root-only; do
+	IFS=: read -r name check what <<< "$c"
+	timeout 120 setpriv --reuid=nobody --regid=nogroup --clear-groups "$HELPER" --doctor \
+	    "$DIR/cases/$name.conf" --squid "$SQUID" > "$TMP/out" 2> "$TMP/err"
+	check "$name, not as root: a warning that says as whom it checked" \
+	    "$(grep -cx "warn $check  *$DIR/$what: checked as the user running --doctor, not as proxy (run it as root to check as Squid's user): not writable" "$TMP/out")" 1
+done
+
 timeout 60 "$HELPER" --doctor "$DIR/cases/plain.conf" --squid "$TMP/no/squid" > "$TMP/out" 2> "$TMP/err"
 check "no Squid: exit 2" "$?" 2
 check "no Squid: says so" "$(grep -c "no Squid to read .* with: $TMP/no/squid: No such file" "$TMP/err")" 1
