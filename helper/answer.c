@@ -37,7 +37,7 @@ answer_effect(enum verdict v)
 }
 
 /*
- * prefix and the entry d matched (listing_match), in buf when it fits (a regex entry can be
+ * prefix and the entry d matched (decision_match), in buf when it fits (a regex entry can be
  * longer than any buffer: then in memory the caller frees, *heap). Returns the text; its
  * length in *len.
  */
@@ -45,12 +45,12 @@ static const char *
 match_text(const struct decision *d, const char *prefix, char *buf, size_t size, char **heap,
     size_t *len)
 {
-	size_t pl = strlen(prefix), n = listing_match(d, buf + pl, size - pl);
+	size_t pl = strlen(prefix), n = decision_match(d, buf + pl, size - pl);
 
 	*heap = NULL;
 	if (n >= size - pl) {
 		buf = *heap = xmalloc(pl + n + 1);
-		(void)listing_match(d, buf + pl, n + 1);
+		(void)decision_match(d, buf + pl, n + 1);
 	}
 	memcpy(buf, prefix, pl);
 	*len = pl + n;
@@ -112,7 +112,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 
 		a->counters.ok++;
 		writer_begin(a->out, req.id, req.idlen, "OK");
-		writer_kv(a->out, ANSWER_NOTE, ANSWER_NOTE_OK, 1);
+		writer_kv(a->out, NOTE_NAME, NOTE_VALUE_OK, 1);
 		writer_kv(a->out, "log", v, mlen);
 		free(heap);
 		return writer_end(a->out);
@@ -126,7 +126,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 		break;
 	case VERDICT_DENY_TYPE:
 		snprintf(msg, sizeof msg, "kPoint content type %s is not listed media: scanned",
-		    listing_type(&d));
+		    decision_type(&d));
 		break;
 	case VERDICT_FAIL:
 		snprintf(msg, sizeof msg, "the pattern matcher failed: not exempt, to be safe");
@@ -137,7 +137,7 @@ answer_line(struct answerer *a, char *line, size_t len)
 	log_denial(a, &req, &d);
 	writer_begin(a->out, req.id, req.idlen, "ERR");
 	if (d.verdict != VERDICT_FAIL)
-		writer_kv(a->out, ANSWER_NOTE, ANSWER_NOTE_DENIED, 1);
+		writer_kv(a->out, NOTE_NAME, NOTE_VALUE_DENIED, 1);
 	/* the word of what the snippets do with it, as in the decision log */
 	snprintf(logv, sizeof logv, "kpoint-%s:%s", answer_effect(d.verdict),
 	    verdict_name(d.verdict));

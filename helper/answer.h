@@ -19,19 +19,11 @@
 
 #include "allowlist.h"
 #include "declog.h"
+#include "note.h"
 #include "policy.h"
 #include "request.h"
 #include "source.h"
 #include "writer.h"
-
-/*
- * The annotation every kPoint answer carries (kpoint_=1 allowed, kpoint_=0 refused): Squid
- * attaches it to the transaction, and the snippets' note acls (kpoint_ok, kpoint_denied) read
- * it. Squid 6 wants an annotation of the helper's own to end in '_'.
- */
-#define ANSWER_NOTE		"kpoint_"
-#define ANSWER_NOTE_OK		"1"
-#define ANSWER_NOTE_DENIED	"0"
 
 struct answer_counters {
 	uint64_t	requests, ok, err, bh;

@@ -53,7 +53,7 @@ now_ms(void)
 
 /* In the child: become pw's user, set up the descriptors, exec. Never returns. */
 static _Noreturn void
-child(char *const argv[], const struct passwd *pw, int out, int err, int report)
+child(const char *const argv[], const struct passwd *pw, int out, int err, int report)
 {
 	int e, null = open("/dev/null", O_RDONLY);
 
@@ -65,7 +65,8 @@ child(char *const argv[], const struct passwd *pw, int out, int err, int report)
 		goto fail;
 	signal(SIGPIPE, SIG_DFL);
 	(void)setpgid(0, 0);	/* its own group: a timeout ends whatever it started too */
-	execvp(argv[0], argv);
+	/* execvp takes char *const[] for C89 callers; POSIX says it changes neither */
+	execvp(argv[0], (char *const *)argv);
 fail:
 	e = errno;
 	(void)!write(report, &e, sizeof e);
@@ -73,7 +74,7 @@ fail:
 }
 
 int
-command_run(char *const argv[], const char *user, unsigned timeout_ms,
+command_run(const char *const argv[], const char *user, unsigned timeout_ms,
     struct command_result *res)
 {
 	int out[2], err[2], report[2], status, e;

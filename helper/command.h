@@ -41,7 +41,7 @@ struct command_result {
  * caller. Returns 0 with *res filled (free it with command_result_free), or -1 with errno set
  * when no run could be attempted (no pipes, no fork: nothing to free).
  */
-int command_run(char *const argv[], const char *user, unsigned timeout_ms,
+int command_run(const char *const argv[], const char *user, unsigned timeout_ms,
     struct command_result *res);
 void command_result_free(struct command_result *res);
 

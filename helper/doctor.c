@@ -13,11 +13,11 @@
 #include <strings.h>
 
 #include "allowlist.h"
-#include "answer.h"
 #include "doctor.h"
 #include "doctor_int.h"
 #include "listfile.h"
 #include "log.h"
+#include "note.h"
 #include "squidacl.h"
 #include "squidconf.h"
 #include "xalloc.h"

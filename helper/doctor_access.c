@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "allowlist.h"
-#include "answer.h"
 #include "doctor_int.h"
+#include "note.h"
 #include "squidacl.h"
 #include "squidconf.h"
 #include "xalloc.h"
@@ -209,7 +209,7 @@ check_denied(struct doctor *dr)
 {
 	const struct squidconf *sc = dr->sc;
 	const struct squid_directive *rule;
-	const char *dacl = dr_acl_named(dr, dr_pred_note, ANSWER_NOTE_DENIED, NULL);
+	const char *dacl = dr_acl_named(dr, dr_pred_note, NOTE_VALUE_DENIED, NULL);
 	size_t i, d, nports, ng, nc;
 	unsigned *ports, *get, *conn;
 
@@ -219,13 +219,13 @@ check_denied(struct doctor *dr)
 	for (d = 0; d < sc->n; d++)
 		if (dr_is(&sc->d[d], "http_access") && sc->d[d].nwords > 2 &&
 		    strcmp(sc->d[d].word[1], "deny") == 0 &&
-		    dr_rule_names(dr, &sc->d[d], 2, dr_pred_note, ANSWER_NOTE_DENIED))
+		    dr_rule_names(dr, &sc->d[d], 2, dr_pred_note, NOTE_VALUE_DENIED))
 			break;
 	if (d == sc->n) {
 		dr_found(dr, CHECK_DENIED, FOUND_FAIL, rule, dacl != NULL ? xasprintf("add "
 		    "`http_access deny %s` right after `%s`", dacl, rule->text) : xasprintf("add "
 		    "`acl kpoint_denied note %s %s` and `http_access deny kpoint_denied` right "
-		    "after `%s`", ANSWER_NOTE, ANSWER_NOTE_DENIED, rule->text), "kPoint on a port "
+		    "after `%s`", NOTE_NAME, NOTE_VALUE_DENIED, rule->text), "kPoint on a port "
 		    "the list does not allow is not refused: it goes on to the rules below");
 		return;
 	}

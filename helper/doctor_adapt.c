@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answer.h"
 #include "doctor_int.h"
+#include "note.h"
 #include "squidacl.h"
 #include "squidconf.h"
 #include "xalloc.h"
@@ -52,7 +52,7 @@ exemption_of(const struct doctor *dr, const char *name, size_t *at)
 
 		if (dr_is(d, "adaptation_access") && d->nwords > 3 && strcmp(d->word[1], name) == 0 &&
 		    strcmp(d->word[2], "deny") == 0 &&
-		    dr_rule_names(dr, d, 3, dr_pred_note, ANSWER_NOTE_OK)) {
+		    dr_rule_names(dr, d, 3, dr_pred_note, NOTE_VALUE_OK)) {
 			*at = i;
 			return true;
 		}
@@ -92,7 +92,7 @@ check_one_service(struct doctor *dr, const char *name, size_t first, const size_
 		}
 		dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, &sc->d[first], xasprintf("add "
 		    "`adaptation_access %s deny %s%s` above `%s`", name, dr_acl_named(dr, dr_pred_note,
-		    ANSWER_NOTE_OK, "kpoint_ok"), v == VECTOR_RESPMOD ? " kpoint" : "",
+		    NOTE_VALUE_OK, "kpoint_ok"), v == VECTOR_RESPMOD ? " kpoint" : "",
 		    sc->d[first].text), "kPoint is scanned by %s (%s): no adaptation_access rule "
 		    "exempts it", name, vector_names[v]);
 		return;

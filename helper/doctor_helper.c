@@ -63,12 +63,14 @@ dr_find_helper(struct doctor *dr)
 int
 dr_run_helper(struct doctor *dr, const char *a, const char *b, struct command_result *r)
 {
-	char **argv = xreallocarray(NULL, dr->hargc + 3, sizeof *argv);
+	const char **argv = xreallocarray(NULL, dr->hargc + 3, sizeof *argv);
+	size_t i;
 	int rc;
 
-	memcpy(argv, dr->hargv, dr->hargc * sizeof *argv);
-	argv[dr->hargc] = (char *)a;
-	argv[dr->hargc + 1] = (char *)b;
+	for (i = 0; i < dr->hargc; i++)
+		argv[i] = dr->hargv[i];
+	argv[dr->hargc] = a;
+	argv[dr->hargc + 1] = b;
 	argv[dr->hargc + 2] = NULL;
 	rc = command_run(argv, dr->user, HELPER_TIMEOUT_MS, r);
 	free(argv);
@@ -164,17 +166,11 @@ static bool
 user_can_write(struct doctor *dr, const char *what, const char *dir, bool *as_user)
 {
 	struct stat sb;
-	char *argv[8];
 	struct command_result r;
 	bool exists = what != NULL && stat(what, &sb) == 0, ok;
+	const char *argv[] = { "test", "-w", exists ? what : dir, exists ? NULL : "-a", "-x", dir,
+		NULL };
 
-	argv[0] = (char *)"test";
-	argv[1] = (char *)"-w";
-	argv[2] = exists ? (char *)what : (char *)dir;
-	argv[3] = exists ? NULL : (char *)"-a";
-	argv[4] = (char *)"-x";
-	argv[5] = (char *)dir;
-	argv[6] = NULL;
 	if (command_run(argv, dr->user, HELPER_TIMEOUT_MS, &r) == -1)
 		fatal("running test(1)");
 	ok = command_succeeded(&r);

@@ -134,10 +134,10 @@ put_listed(const struct allowlist *al, unsigned kinds, FILE *out)
 static char *
 match_of(const struct decision *d)
 {
-	size_t n = listing_match(d, NULL, 0);
+	size_t n = decision_match(d, NULL, 0);
 	char *m = xmalloc(n + 1);
 
-	(void)listing_match(d, m, n + 1);
+	(void)decision_match(d, m, n + 1);
 	return m;
 }
 
@@ -202,10 +202,10 @@ explain_print(const struct allowlist *al, const struct explain_query *q, FILE *o
 			return EXPLAIN_BAD_INPUT;
 		if (rep.verdict == VERDICT_ALLOW)
 			fprintf(out, "reply:    %s is listed media: exempt from scanning (RESPMOD "
-			    "skipped)\n", listing_type(&rep));
+			    "skipped)\n", decision_type(&rep));
 		else
 			fprintf(out, "reply:    %s is not listed media: scanned (RESPMOD)\nlog:      "
-			    "%s reason=%s\n", listing_type(&rep), answer_effect(rep.verdict),
+			    "%s reason=%s\n", decision_type(&rep), answer_effect(rep.verdict),
 			    verdict_name(rep.verdict));
 	} else {
 		fprintf(out, "reply:    exempt from scanning only if its Content-Type is one of");

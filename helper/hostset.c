@@ -279,7 +279,7 @@ hostset_add(struct hostset *set, const char *name, size_t len, unsigned flags)
 	if (s->name != NULL) {
 		unsigned before = s->flags;
 
-		s->flags |= flags;
+		s->flags = (uint16_t)(s->flags | flags);
 		return s->flags != before;
 	}
 	if ((set->count + 1) * 2 > set->mask + 1) {

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "listing.h"
-#include "mediatype.h"
 #include "xalloc.h"
 
 /*
@@ -38,44 +37,25 @@ put(char *buf, size_t size, size_t *at, const char *p, size_t n)
 }
 
 size_t
-listing_match(const struct decision *d, char *buf, size_t size)
+listing_entry_name(const struct allowlist_entry *e, char *buf, size_t size)
 {
-	const struct spelling *sp;
+	const struct spelling *sp = &spelling[e->kind];
 	char net[CIDR_TEXT_MAX];
-	const char *text;
-	size_t at = 0, len;
+	const char *text = e->text;
+	size_t at = 0, len = e->len;
 
 	/* no printf: the answer to every allowed request is written with it */
-	if (d->matched) {
-		sp = &spelling[d->match.kind];
-		text = d->match.text;
-		len = d->match.len;
-		if (d->match.kind == ENTRY_NET) {
-			cidr_format(&d->match.net, net, sizeof net);
-			text = net;
-			len = strlen(net);
-		}
-		put(buf, size, &at, sp->matched, strlen(sp->matched));
-		put(buf, size, &at, sp->before, strlen(sp->before));
-		put(buf, size, &at, text, len);
+	if (e->kind == ENTRY_NET) {
+		cidr_format(&e->net, net, sizeof net);
+		text = net;
+		len = strlen(net);
 	}
+	put(buf, size, &at, sp->matched, strlen(sp->matched));
+	put(buf, size, &at, sp->before, strlen(sp->before));
+	put(buf, size, &at, text, len);
 	if (size > 0)
 		buf[at < size ? at : size - 1] = '\0';
 	return at;
-}
-
-const char *
-listing_type(const struct decision *d)
-{
-	switch (d->type_seen) {
-	case TYPE_NOT_NEEDED:
-		return "";
-	case TYPE_NOT_SENT:
-		return "(none)";
-	case TYPE_SENT:
-		break;
-	}
-	return d->type_status == MEDIATYPE_OK ? d->type : mediatype_status_text(d->type_status);
 }
 
 void

@@ -1,8 +1,8 @@
 /*
  * listing: the list as text and figures, for people and for other tools. The normalised
  * directive lines, sorted (--dump, and the entries --verify resolves, --explain quotes and
- * --emit writes), how a decision's matched entry and content type read (answers, logs,
- * --explain), the one-line summary of the counts (--check and the load and reload log),
+ * --emit writes), how an entry is named when a request matched it (policy.h renders a
+ * decision with it), the one-line summary of the counts (--check and the load and reload log),
  * and how many entries one list has that another lacks (the reload log). It asks the
  * allowlist only through allowlist.h.
  */
@@ -12,7 +12,6 @@
 #include <stddef.h>
 
 #include "allowlist.h"
-#include "policy.h"
 
 /* One entry with its line. */
 struct listing_item {
@@ -44,17 +43,11 @@ void listing_free(struct listing *l);
 void listing_port_text(const struct port_range *r, char sep, char *buf);
 
 /*
- * The entry a decision matched, as answers and logs name it (".kpoint.com", "regex:...",
- * "net:a/n"; "" when none did), into buf as snprintf would: NUL-terminated when size > 0, cut
- * to fit; returns the whole length, so that a caller sees when it did not fit.
+ * e as answers and logs name the entry a request matched (".kpoint.com", "regex:...",
+ * "net:a/n"), into buf as snprintf would: NUL-terminated when size > 0, cut to fit; returns the
+ * whole length, so that a caller sees when it did not fit.
  */
-size_t listing_match(const struct decision *d, char *buf, size_t size);
-
-/*
- * A decision's content type as answers and logs show it: the media type, "(none)" from a reply
- * that sent none, "(empty)", "(too long)", "(invalid)"; "" when not needed.
- */
-const char *listing_type(const struct decision *d);
+size_t listing_entry_name(const struct allowlist_entry *e, char *buf, size_t size);
 
 /* "N hosts, N domains, N globs, N regexes, N nets, N ports, N types" into buf. */
 void listing_summary(const struct allowlist *al, char *buf, size_t size);

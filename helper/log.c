@@ -28,7 +28,7 @@ log_debug_enabled(void)
 	return log_debugging;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vemit(const char *tag, const char *fmt, va_list ap, const char *err)
 {
 	char msg[1024];

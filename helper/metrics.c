@@ -155,7 +155,7 @@ metrics_remove_helper(const char *dir)
 }
 
 int
-metrics_write_verify(const char *dir, const struct metrics_verify *v)
+metrics_write_verify(const char *dir, const struct verify_summary *v)
 {
 	struct promfile p = { NULL, "", "" };
 

@@ -21,6 +21,7 @@
 #include "allowlist.h"
 #include "answer.h"
 #include "source.h"
+#include "verify.h"
 
 /* What a helper's file says: the answerer's counters and the list source's. */
 struct metrics_helper {
@@ -32,14 +33,6 @@ struct metrics_helper {
 	time_t				 started;
 };
 
-/* What --verify found. */
-struct metrics_verify {
-	size_t	ok, moved, missing, error;	/* hosts */
-	size_t	nets, unused;
-	int	result;				/* --verify's exit status: 0, 1, 2 */
-	time_t	when;
-};
-
 /*
  * Write dir/ext_kpoint_acl_PID.prom for this process. Returns 0, or -1 with errno set (the
  * file in place, if any, is left as it was).
@@ -48,6 +41,6 @@ int metrics_write_helper(const char *dir, const struct metrics_helper *m);
 /* Remove this process's file (at exit): nothing is left of a helper that has gone. */
 void metrics_remove_helper(const char *dir);
 /* Write dir/ext_kpoint_acl_verify.prom. Returns 0, or -1 with errno set. */
-int metrics_write_verify(const char *dir, const struct metrics_verify *v);
+int metrics_write_verify(const char *dir, const struct verify_summary *v);
 
 #endif

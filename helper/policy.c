@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hostname.h"
+#include "listing.h"
 #include "policy.h"
 
 const char *
@@ -127,4 +128,28 @@ policy_decide(const struct allowlist *al, const struct request *req, struct deci
 	else
 		d->verdict = VERDICT_ALLOW;
 	return 0;
+}
+
+size_t
+decision_match(const struct decision *d, char *buf, size_t size)
+{
+	if (d->matched)
+		return listing_entry_name(&d->match, buf, size);
+	if (size > 0)
+		buf[0] = '\0';
+	return 0;
+}
+
+const char *
+decision_type(const struct decision *d)
+{
+	switch (d->type_seen) {
+	case TYPE_NOT_NEEDED:
+		return "";
+	case TYPE_NOT_SENT:
+		return "(none)";
+	case TYPE_SENT:
+		break;
+	}
+	return d->type_status == MEDIATYPE_OK ? d->type : mediatype_status_text(d->type_status);
 }

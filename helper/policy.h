@@ -30,7 +30,7 @@ enum type_seen {
 	TYPE_SENT		/* sent: type_status says how it reads */
 };
 
-/* The decision and what it rests on; listing.h renders it as text. */
+/* The decision and what it rests on; decision_match and decision_type render it as text. */
 struct decision {
 	enum verdict		 verdict;
 	bool			 matched;	/* an entry made it kPoint */
@@ -44,6 +44,18 @@ struct decision {
 
 /* The word for a verdict in logs: "allow", "port", "type", "error", "other". */
 const char *verdict_name(enum verdict v);
+
+/*
+ * The entry d matched, as answers and logs name it (listing_entry_name; "" when none did), into
+ * buf as snprintf would; returns the whole length, so that a caller sees when it did not fit.
+ */
+size_t decision_match(const struct decision *d, char *buf, size_t size);
+
+/*
+ * d's content type as answers and logs show it: the media type, "(none)" from a reply that sent
+ * none, "(empty)", "(too long)", "(invalid)"; "" when not needed.
+ */
+const char *decision_type(const struct decision *d);
 
 /*
  * Decide req against al. Returns 0, or -1 with *errstr set to a static message when a field

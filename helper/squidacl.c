@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "answer.h"
+#include "note.h"
 #include "squidacl.h"
 #include "xalloc.h"
 
@@ -112,7 +112,7 @@ acl_is_kpoint_note(const struct squid_acl *a, const char *value)
 {
 	size_t i;
 
-	if (strcmp(a->type, "note") != 0 || a->nvalues == 0 || strcmp(a->value[0], ANSWER_NOTE) != 0)
+	if (strcmp(a->type, "note") != 0 || a->nvalues == 0 || strcmp(a->value[0], NOTE_NAME) != 0)
 		return false;
 	for (i = 1; i < a->nvalues; i++)
 		if (strcmp(a->value[i], value) == 0)
@@ -196,11 +196,11 @@ acl_matches(const struct acltable *t, const struct squid_acl *a, const struct kp
 	if (acl_is_kpoint_external(t, a))
 		return r->listed_port ? TRI_YES : TRI_NO;
 	if (strcmp(a->type, "note") == 0 && a->nvalues > 0 &&
-	    strcmp(a->value[0], ANSWER_NOTE) == 0) {
+	    strcmp(a->value[0], NOTE_NAME) == 0) {
 		if (r->note == NOTE_UNSET)
 			return TRI_NO;
 		return a->nvalues == 1 || acl_is_kpoint_note(a, r->note == NOTE_OK ?
-		    ANSWER_NOTE_OK : ANSWER_NOTE_DENIED) ? TRI_YES : TRI_NO;
+		    NOTE_VALUE_OK : NOTE_VALUE_DENIED) ? TRI_YES : TRI_NO;
 	}
 	if (on_client_rule(a, r))
 		return TRI_YES;

@@ -72,7 +72,7 @@ enum tri acl_rule_matches(const struct acltable *t, char *const *words, size_t n
 
 /* Is a the kPoint helper's external acl? */
 bool acl_is_kpoint_external(const struct acltable *t, const struct squid_acl *a);
-/* Is a the helper's note with this value (ANSWER_NOTE_OK or ANSWER_NOTE_DENIED)? */
+/* Is a the helper's note with this value (NOTE_VALUE_OK or NOTE_VALUE_DENIED)? */
 bool acl_is_kpoint_note(const struct squid_acl *a, const char *value);
 
 #endif

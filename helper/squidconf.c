@@ -370,9 +370,8 @@ refusal(const char *out)
 int
 squidconf_read(const char *squid, const char *conf, unsigned timeout_ms, struct squidconf *sc)
 {
-	char *version_argv[] = { (char *)squid, (char *)"-v", NULL };
-	char *parse_argv[] = { (char *)squid, (char *)"-k", (char *)"parse", (char *)"-f",
-		(char *)conf, NULL };
+	const char *version_argv[] = { squid, "-v", NULL };
+	const char *parse_argv[] = { squid, "-k", "parse", "-f", conf, NULL };
 	struct command_result r;
 
 	memset(sc, 0, sizeof *sc);

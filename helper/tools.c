@@ -119,7 +119,7 @@ tool_explain(const struct options *o)
 int
 tool_verify(const struct options *o)
 {
-	struct metrics_verify sum = { 0, 0, 0, 0, 0, 0, VERIFY_FAILED, time(NULL) };
+	struct verify_summary sum = { 0, 0, 0, 0, 0, 0, VERIFY_FAILED, time(NULL) };
 	enum verify_result r;
 	int status;
 	struct allowlist *al = tool_list(o, &status);

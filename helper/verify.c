@@ -162,7 +162,7 @@ put_addrs(const struct host *h, bool outside_only, FILE *out)
 
 enum verify_result
 verify_list(const struct allowlist *al, const struct verify_options *o, FILE *out,
-    struct metrics_verify *sum)
+    struct verify_summary *sum)
 {
 	struct ares_options opts;
 	struct ares_addrinfo_hints hints;
@@ -259,8 +259,8 @@ verify_list(const struct allowlist *al, const struct verify_options *o, FILE *ou
 	    result == VERIFY_OK ? "all good" : result == VERIFY_DRIFT ? "drift" :
 	    "could not check");
 	if (sum != NULL)
-		*sum = (struct metrics_verify){ count[FINDING_OK], count[FINDING_MOVED],
-		    count[FINDING_MISSING], count[FINDING_ERROR], nnets, unused, (int)result,
+		*sum = (struct verify_summary){ count[FINDING_OK], count[FINDING_MOVED],
+		    count[FINDING_MISSING], count[FINDING_ERROR], nnets, unused, result,
 		    time(NULL) };
 	listing_free(&l);
 	free(hosts);

@@ -13,10 +13,11 @@
 #ifndef KP_VERIFY_H
 #define KP_VERIFY_H
 
+#include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "allowlist.h"
-#include "metrics.h"
 
 struct verify_options {
 	const char	*server;	/* "ADDR", "ADDR:PORT" or "[V6]:PORT"; NULL: resolv.conf's */
@@ -29,11 +30,19 @@ enum verify_result {
 	VERIFY_FAILED = 2
 };
 
+/* What a check found, in figures (for metrics_write_verify). */
+struct verify_summary {
+	size_t			ok, moved, missing, error;	/* hosts */
+	size_t			nets, unused;
+	enum verify_result	result;
+	time_t			when;
+};
+
 /*
  * Check al's hosts and nets as above, writing the findings to out, and the counts to *sum
- * (if not NULL) for metrics_write_verify.
+ * (if not NULL).
  */
 enum verify_result verify_list(const struct allowlist *al, const struct verify_options *o,
-    FILE *out, struct metrics_verify *sum);
+    FILE *out, struct verify_summary *sum);
 
 #endif

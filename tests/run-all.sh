@@ -1,8 +1,11 @@
 #!/bin/bash
 # run-all.sh: every test, after setup.sh has built build/:
+#  0. make check-unit as an unprivileged user, in a fresh out-of-tree build: the developer's
+#     fast loop (Check tests and fuzz replays) needs no root and takes seconds
 #  1. make check in build/ (warnings are errors): Check unit tests, stream tests, Squid tests,
-#     then static analysis of every C file (cppcheck: warning, performance, portability) and
-#     of every shell script (ShellCheck: warnings and errors)
+#     then static analysis of every C file (cppcheck: warning, performance, portability), of
+#     every shell script (ShellCheck: warnings and errors) and of the layers (make
+#     check-layers: no include points up)
 #  2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
 #  3. the binary's stream and reload tests under valgrind: zero findings
 #  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
@@ -75,19 +78,36 @@ for v in $SQUID_VERSIONS; do
 	} &
 	squid_build[$v]=$!
 done
+echo "== make check-unit, as nobody (no root, no Squid)"
+# a copy of the release tree of its own: the checkout may be where nobody cannot read
+unitdir=$(mktemp -d)
+if make -s -C build distdir distdir="$unitdir/src" > "$unitdir/dist.out" 2>&1 &&
+    chown -R nobody "$unitdir" &&
+    runuser -u nobody -- bash -c 'cd "$1" && mkdir b && cd b && ../src/configure -q --enable-werror &&
+    make -j"$2" > build.out 2>&1 && start=$(date +%s%N) && make check-unit > unit.out 2>&1 &&
+    echo "  $(grep -E "^# PASS:" unit.out | tr -s " "), in $((($(date +%s%N) - start) / 1000000)) ms"' \
+    _ "$unitdir" "$jobs"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	tail -n 30 "$unitdir"/dist.out "$unitdir"/b/build.out "$unitdir"/b/unit.out 2>/dev/null
+fi
+rm -rf "$unitdir"
+
 suite "tests (gcc, -Werror)" build
 
-echo "== static analysis: cppcheck, shellcheck"
+echo "== static analysis: cppcheck, shellcheck, the layers"
 if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
     -D_GNU_SOURCE -I helper -I build/helper helper/*.c tests/unit/*.c tests/fuzz/*.c bench/*.c \
     > build/cppcheck.out 2>&1 &&
     shellcheck -S warning tests/*.sh tests/suites/*.sh tests/lib/*.sh tests/lib/lab/*.sh \
     tests/fuzz/*.sh bench/*.sh .ci/run \
-    helper/gen-defaults.sh helper/ext_kpoint_acl-sync > build/shellcheck.out 2>&1; then
-	echo "  cppcheck and shellcheck: no findings"
+    helper/gen-defaults.sh helper/ext_kpoint_acl-sync > build/shellcheck.out 2>&1 &&
+    make -s -C build check-layers > build/layers.out 2>&1; then
+	echo "  cppcheck and shellcheck: no findings; $(cat build/layers.out)"
 	passed=$((passed + 1))
 else
-	cat build/cppcheck.out build/shellcheck.out 2>/dev/null | head -n 60
+	cat build/cppcheck.out build/shellcheck.out build/layers.out 2>/dev/null | head -n 60
 	failed=$((failed + 1))
 fi
 

@@ -17,7 +17,7 @@ main(void)
 	SRunner *sr = srunner_create(suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV);	/* CK_VERBOSITY chooses; CK_NORMAL when unset */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

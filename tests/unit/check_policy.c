@@ -92,7 +92,7 @@ START_TEST(table)
 	    errstr);
 	ck_assert_msg(d.verdict == cases[_i].verdict, "%s: verdict %s, want %s", cases[_i].line,
 	    verdict_name(d.verdict), verdict_name(cases[_i].verdict));
-	ck_assert_uint_eq(listing_match(&d, match, sizeof match), strlen(cases[_i].match));
+	ck_assert_uint_eq(decision_match(&d, match, sizeof match), strlen(cases[_i].match));
 	ck_assert_str_eq(match, cases[_i].match);
 }
 END_TEST
@@ -167,7 +167,7 @@ START_TEST(ipv6_hosts)
 	if (d.verdict == VERDICT_ALLOW) {
 		char match[64];
 
-		ck_assert_uint_eq(listing_match(&d, match, sizeof match), 17);
+		ck_assert_uint_eq(decision_match(&d, match, sizeof match), 17);
 		ck_assert_str_eq(match, "net:2001:db8::/32");
 	}
 	allowlist_free(v6);
@@ -206,7 +206,7 @@ START_TEST(longest_type)
 	ck_assert_int_eq(request_parse(line, (size_t)len, &spec, &req, &errstr), 0);
 	ck_assert_int_eq(policy_decide(t, &req, &d, &errstr), 0);
 	ck_assert_str_eq(verdict_name(d.verdict), "type");
-	ck_assert_str_eq(listing_type(&d), "(too long)");
+	ck_assert_str_eq(decision_type(&d), "(too long)");
 	allowlist_free(t);
 }
 END_TEST

@@ -141,7 +141,7 @@ dns_end(void)
 
 /* verify_list on the list text; its report into out (static), its counts into *sum. */
 static enum verify_result
-verify(const char *text, unsigned timeout_ms, const char **out, struct metrics_verify *sum)
+verify(const char *text, unsigned timeout_ms, const char **out, struct verify_summary *sum)
 {
 	static char report[4096];
 	struct verify_options o = { dns_addr, timeout_ms };
@@ -164,7 +164,7 @@ verify(const char *text, unsigned timeout_ms, const char **out, struct metrics_v
 
 START_TEST(every_finding)
 {
-	struct metrics_verify sum;
+	struct verify_summary sum;
 	const char *out;
 
 	ck_assert_int_eq(verify("host in.kpoint.example out.kpoint.example gone.kpoint.example\n"
@@ -187,7 +187,7 @@ END_TEST
 
 START_TEST(all_good)
 {
-	struct metrics_verify sum;
+	struct verify_summary sum;
 	const char *out;
 
 	ck_assert_int_eq(verify("host in.kpoint.example in2.kpoint.example\nnet 10.1.0.0/16\n",
@@ -202,7 +202,7 @@ END_TEST
 
 START_TEST(only_missing_is_drift)
 {
-	struct metrics_verify sum;
+	struct verify_summary sum;
 	const char *out;
 
 	ck_assert_int_eq(verify("host in.kpoint.example gone.kpoint.example\nnet 10.1.0.0/16\n",
@@ -215,7 +215,7 @@ END_TEST
 
 START_TEST(no_answer_cannot_check)
 {
-	struct metrics_verify sum;
+	struct verify_summary sum;
 	const char *out;
 
 	/* one host unanswered: could not check, and the nets are not judged */
