@@ -336,7 +336,7 @@ emit_squid(const struct allowlist *al, FILE *out)
 		fprintf(out, " kpoint_dst_re");
 	if (w.ip)
 		fprintf(out, " kpoint_ip");
-	fprintf(out, "\n# Use (see README): http_access allow localnet kpoint kpoint_ports\n"
+	fprintf(out, "\n# Use (see doc/operator-tools.md): http_access allow localnet kpoint kpoint_ports\n"
 	    "#                  http_access deny kpoint !kpoint_ports\n"
 	    "#                  adaptation_access scanner_req deny kpoint\n"
 	    "#                  adaptation_access scanner_resp deny kpoint kpoint_media\n");

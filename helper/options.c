@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doctor.h"
 #include "options.h"
 #include "request.h"
 
@@ -185,34 +184,11 @@ options_usage(FILE *f)
 	    "       ext_kpoint_acl --check [-c FILE]\n"
 	    "       ext_kpoint_acl --dump [-c FILE]\n"
 	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
-	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [--metrics DIR] [-c FILE]\n"
+	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [--dns-timeout SECONDS]\n"
+	    "                      [--metrics DIR] [-c FILE]\n"
 	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
 	    "       ext_kpoint_acl --doctor [SQUID_CONF] [--squid PATH] [--log-format json]\n"
-	    "  -c, --config FILE   allowlist file (default: the built-in kPoint list)\n"
-	    "  -f, --fields LIST   FORMAT fields in order, from host, port, ip, type, method,\n"
-	    "                      path, skip (default: " FIELDS_DEFAULT ")\n"
-	    "  -l, --log FILE      decision log: one record per kPoint request Squid refuses\n"
-	    "                      or scans (not allowed and exempt), appended to FILE\n"
-	    "      --log-format F  text (TIME EVENT key=value...) or json (one object a line)\n"
-	    "      --metrics DIR   keep this helper's Prometheus metrics in DIR/ext_kpoint_acl_PID.prom\n"
-	    "                      (node_exporter's textfile directory); with --verify, its\n"
-	    "                      result in DIR/ext_kpoint_acl_verify.prom\n"
-	    "  -d, --debug         debug output on stderr (cache.log)\n"
-	    "      --check         load the list, report every error as FILE:LINE: message,\n"
-	    "                      print a summary, exit 0 if it loads and 1 if not\n"
-	    "      --dump          print the list normalised, one entry per line\n"
-	    "      --explain TARGET [--port N] [--ip ADDR] [--type TYPE]\n"
-	    "                      what Squid does with one request (host, address or URL)\n"
-	    "                      under the shipped snippets, and why; exit 0 if kPoint and\n"
-	    "                      allowed, 1 if not\n"
-	    "      --verify [--dns-server ADDR[:PORT]] [--dns-timeout SECONDS]\n"
-	    "                      resolve every host entry (A, AAAA) and report it against the\n"
-	    "                      listed nets: exit 0 all good, 1 drift, 2 could not check\n"
-	    "      --emit FORMAT   print the list as nft, iptables, ip6tables, squid or sslbump\n"
-	    "                      config\n"
-	    "      --doctor [SQUID_CONF] [--squid PATH]\n"
-	    "                      check how squid.conf (default " DOCTOR_DEFAULT_CONF ")\n"
-	    "                      wires kPoint, as that Squid reads it: exit 0 all good,\n"
-	    "                      1 something fails, 2 could not check\n"
-	    "  -h, --help  -V, --version\n");
+	    "       ext_kpoint_acl -h | -V\n"
+	    "Every option, the protocol, the list file, the decision log, signals and exit\n"
+	    "status: ext_kpoint_acl(8) (man ext_kpoint_acl).\n");
 }

@@ -40,6 +40,10 @@ check "lintian: nothing reported" "$(grep -E '^[EW]:' "$TMP/lintian.out")" ""
 check "contents: helper, man page, list, snippets" \
     "$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -E 'ext_kpoint_acl$|\.8\.gz$|etc/squid/.' | sort | tr '\n' ' ')" \
     "./etc/squid/kpoint-sslbump-acls.conf ./etc/squid/kpoint.conf ./etc/squid/squid-kpoint-icap.conf ./etc/squid/squid-kpoint-sslbump.conf ./etc/squid/squid-kpoint.conf ./usr/lib/squid/ext_kpoint_acl ./usr/share/man/man8/ext_kpoint_acl.8.gz "
+check "the topic documents and the alert rules, under /usr/share/doc" \
+    "$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -E 'share/doc/squid-kpoint-acl/.*\.(md|yml)' |
+    sed 's|.*/squid-kpoint-acl/||; s/\.gz$//' | sort | tr '\n' ' ')" \
+    "doctor.md examples/ext_kpoint_acl.rules.yml firewall.md guarantees.md monitoring.md operator-tools.md performance.md squid-conf.md tls-interception.md "
 dpkg-deb -e "$deb" "$TMP/control"
 check "the /etc files are conffiles" "$(sort "$TMP/control/conffiles" | tr '\n' ' ')" \
     "/etc/squid/kpoint-sslbump-acls.conf /etc/squid/kpoint.conf /etc/squid/squid-kpoint-icap.conf /etc/squid/squid-kpoint-sslbump.conf /etc/squid/squid-kpoint.conf "
