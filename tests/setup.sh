@@ -3,8 +3,8 @@
 # project needs to build (gcc, autotools, PCRE2, Check), to run (squid-openssl, c-icap) and to
 # test (curl, python3, openssl, iproute2, valgrind, clang with libFuzzer, debhelper and lintian
 # for the Debian package, cppcheck and shellcheck, node_exporter for the metrics, promtool from
-# prometheus for the alert rules); then it builds into build/ with warnings as errors. Run it from anywhere; it works in the checkout it
-# belongs to.
+# prometheus for the alert rules); then it builds into build/ with warnings as errors. Run it
+# from anywhere; it works in the checkout it belongs to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
