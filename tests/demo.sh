@@ -36,7 +36,7 @@ GET http://mp001se.kpoint.com:8080/media/test.mp4 denied none"
 while read -r kind target _ _; do
 	if [ "$kind" = GET ]; then lab_get "$target"; else lab_connect "$target"; fi > /dev/null
 done <<< "$DEMO"
-sleep 0.5	# let Squid and c-icap write their logs
+lab_scanner_settled || echo "demo: the scanner's log did not settle in 10 s"
 
 printf '\next_kpoint_acl demo: Squid %s on 127.0.0.1:%s, c-icap echo as the scanner, built-in kPoint list\n\n' \
     "$("$SQUID" -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')" "$LAB_SQUID_PORT"
@@ -71,7 +71,7 @@ printf '\nHTTPS through SslBump (issuer: who signed the certificate the client s
 printf '%-52s %-7s %-22s %-15s\n' "request" "status" "issuer" "scanner saw"
 while read -r host path want_issuer want_scan; do
 	r=$(lab_tls_get --proxy "$host:443" "$host" "$host" "$path")
-	sleep 0.3
+	lab_scanner_settled || echo "demo: the scanner's log did not settle in 10 s"
 	scan=$(grep -F "url=https://$host$path" "$LAB/icap/access.log" | awk '{ print $4 }' |
 	    sort -u | paste -sd+)
 	scan=${scan:-none}

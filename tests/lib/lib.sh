@@ -36,6 +36,12 @@ finish() {
 	[ "$T_FAILED" -eq 0 ] && [ "$T_PASSED" -gt 0 ]
 }
 
+# log_has FILE STRING [COUNT]: does FILE have at least COUNT (default 1) lines with STRING?
+# For wait_for: a log line is the event a test waits on, never a fixed time.
+log_has() { [ "$(grep -cF -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ]; }
+# log_has_re FILE ERE [COUNT]: the same for an extended regular expression.
+log_has_re() { [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ]; }
+
 # wait_for SECONDS COMMAND...: poll every 0.1 s until COMMAND succeeds; bounded.
 wait_for() {
 	local limit=$(( $1 * 10 )) i=0

@@ -68,15 +68,15 @@ lab_squid_stop
 lab_squid_start
 check "ICAP include last: kPoint media is served" \
     "$(lab_get "http://mp001se.kpoint.com:$O/icap1/test.mp4")" "200 video/mp4"
-sleep 0.5	# c-icap writes its log
-lab_icap_saw REQMOD "url=http://mp001se.kpoint.com:$O/icap1/test.mp4"
+wait_for 10 lab_icap_saw REQMOD "url=http://mp001se.kpoint.com:$O/icap1/test.mp4"
 check "ICAP include last: the scanner saw kPoint's request (the harm)" "$?" 0
-lab_icap_saw RESPMOD "url=http://mp001se.kpoint.com:$O/icap1/test.mp4"
+wait_for 10 lab_icap_saw RESPMOD "url=http://mp001se.kpoint.com:$O/icap1/test.mp4"
 check "ICAP include last: the scanner saw kPoint's reply (the harm)" "$?" 0
 diagnose adaptation
 check "ICAP include last, fixed: kPoint media is served" \
     "$(lab_get "http://mp001se.kpoint.com:$O/icap2/test.mp4")" "200 video/mp4"
-sleep 0.5
+lab_scanner_settled
+check "the scanner's log is settled" "$?" 0
 check "ICAP include last, fixed: the scanner never saw it" \
     "$(grep -c "url=http://mp001se.kpoint.com:$O/icap2/" "$LAB/icap/access.log")" 0
 check "plain lab: cache.log has no errors or warnings" "$(lab_cache_trouble)" ""
@@ -106,15 +106,15 @@ lab_squid_start
 r=$(tls www.other.example:443 www.other.example www.other.example /c1/index.html)
 check "no catch-all: another site is spliced, its own certificate (the harm)" \
     "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_ORIGIN_CA"
-sleep 0.5
+lab_scanner_settled
+check "the scanner's log is settled" "$?" 0
 check "no catch-all: the scanner never saw the other site (the harm)" \
     "$(grep -c 'www.other.example.*/c1/' "$LAB/icap/access.log")" 0
 diagnose ssl_bump_catch_all
 r=$(tls www.other.example:443 www.other.example www.other.example /c2/index.html)
 check "no catch-all, fixed: the other site is bumped" \
     "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "200 $LAB_BUMP_CA"
-sleep 0.5
-lab_icap_saw REQMOD "url=https://www.other.example/c2/index.html"
+wait_for 10 lab_icap_saw REQMOD "url=https://www.other.example/c2/index.html"
 check "no catch-all, fixed: the scanner saw the other site" "$?" 0
 check "SslBump lab: cache.log has no errors or warnings" "$(lab_cache_trouble)" ""
 

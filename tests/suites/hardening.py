@@ -91,6 +91,13 @@ class Helper:
             time.sleep(0.1)
         return text in self.stderr()
 
+    def stderr_count_reaches(self, text, n, seconds=5.0):
+        """Wait (bounded) until the helper's stderr holds text n times or more."""
+        end = time.monotonic() + seconds
+        while self.stderr().count(text) < n and time.monotonic() < end:
+            time.sleep(0.05)
+        return self.stderr().count(text) >= n
+
     def end(self, timeout=5.0):
         try:
             self.p.stdin.close()
@@ -102,6 +109,17 @@ class Helper:
             self.p.kill()
             self.p.wait()
             return "hung"
+
+
+def wait_log(path, text, n, seconds=5.0):
+    """Wait (bounded) until the file at path holds text n times or more."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with open(path, errors="replace") as f:
+            if f.read().count(text) >= n:
+                return True
+        time.sleep(0.05)
+    return False
 
 
 def write(path, text):
@@ -124,11 +142,14 @@ def bad_command_lines():
         check("%s: fail closed" % args[2:], first is not None and
               first.startswith("ERR log=kpoint-failclosed"), first)
         h.p.send_signal(signal.SIGHUP)
-        time.sleep(0.3)
+        check("%s: SIGHUP handled, and refused" % args[2:],
+              h.stderr_has("not reloading (SIGHUP)"), h.stderr())
         after = h.ask(KP)
         check("%s: still fail closed after SIGHUP (no built-in list)" % args[2:],
               after is not None and after.startswith("ERR log=kpoint-failclosed"), after)
         os.utime(path, (time.time() + 5, time.time() + 5))
+        # Nothing to wait on: a helper with a bad command line looks at no file (source.c),
+        # so there is no event; give it the time a look would take.
         time.sleep(1.1)
         after = h.ask(KP)
         check("%s: still fail closed after the file changed" % args[2:],
@@ -160,10 +181,10 @@ def fifos_and_devices():
     check("a list that becomes a FIFO: first answer", h.ask(KP) == OK_KP)
     os.unlink(path)
     os.mkfifo(path)
-    time.sleep(1.1)
-    for _ in range(3):
-        got = h.ask(KP)
-        time.sleep(0.4)
+    # its once-a-second look finds the FIFO and refuses it, with no request
+    check("a list that becomes a FIFO: the look refuses it",
+          h.stderr_count_reaches("failed with", 1), h.stderr())
+    got = h.ask(KP)
     check("a list that becomes a FIFO: old list kept, still answering", got == OK_KP, got)
     h.p.send_signal(signal.SIGHUP)
     check("...and after SIGHUP", h.ask(KP) == OK_KP)
@@ -228,10 +249,13 @@ def log_faults():
     h = Helper(["-l", log])
     h.ask(deny)
     os.unlink(log)
-    time.sleep(1.1)
-    h.ask(deny)
-    h.ask(deny)
+    # the log is looked at, at most once a second, when a record is written: write until the
+    # record that finds it gone has opened it anew (bounded), then one more
+    end = time.monotonic() + 5
+    while not os.path.exists(log) and time.monotonic() < end:
+        h.ask(deny)
     check("a deleted log is opened anew", os.path.exists(log))
+    h.ask(deny)
     if os.path.exists(log):
         with open(log) as f:
             got = f.read()
@@ -257,7 +281,7 @@ def half_written():
             f.flush()
             seen.add(h.ask(KP))
             seen.add(h.ask("portal.kpoint.co 443 - -"))
-            time.sleep(0.25)
+            time.sleep(0.25)	# the scenario: a slow writer
     finally:
         f.close()
     check("slow writer: nothing from a half-written file took effect",
@@ -282,13 +306,14 @@ def empty_lists():
     good_list(path)
     h = Helper(["-c", path])
     check("empty list: first answer", h.ask(KP) == OK_KP)
-    for text in ("", "# only a comment\n", "port 443\ntype video/mp4\n", "net 0.0.0.0/0\n",
-                 "regex .\n"):
+    for n, text in enumerate(("", "# only a comment\n", "port 443\ntype video/mp4\n",
+                              "net 0.0.0.0/0\n", "regex .\n")):
         write(path + ".new", text)
         os.rename(path + ".new", path)
-        time.sleep(1.1)
+        # its look finds the new file and refuses it, with no request
+        check("list %r: refused" % text, h.stderr_count_reaches("failed with", n + 1),
+              h.stderr()[-500:])
         got = h.ask(KP)
-        got = h.ask(KP) if got == OK_KP else got
         check("list %r: the list in force stays" % text, got == OK_KP, got)
         r = subprocess.run([HELPER, "--check", "-c", path], capture_output=True, text=True,
                            timeout=10)
@@ -320,7 +345,8 @@ def reload_keeps_answering():
     data = open(path).read()
     write(path + ".new", data)
     os.rename(path + ".new", path)
-    time.sleep(1.05)
+    # no wait: the loop below asks from now until the new list answers, so it covers the
+    # moment the helper notices the file and the whole load
     longest = 0.0
     answers = 0
     end = time.monotonic() + 20
@@ -362,41 +388,53 @@ def nothing_unasked():
     log = os.path.join(TMP, "quiet.log")
     modes = (["-c", path, "-l", log], ["-c", path, "-d"], ["-l", log, "--log-format", "json"],
              ["-c", os.path.join(TMP, "no-such.conf")], ["--bogus"], ["-f", "host,bogus"])
-    for args in modes:
+    for i, args in enumerate(modes):
         good_list(path)
+        errpath = os.path.join(TMP, "quiet-%d.err" % i)
         p = subprocess.Popen([HELPER] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
+                             stderr=open(errpath, "w"))
         procs.append(p)
         sent = 0
 
+        out = []
+
         def ask(request):
+            """Send a request and read its answer: the helper handles a signal sent before
+            the request before it answers (signals are taken only between batches, serve.h),
+            so each answer marks the signals before it as done."""
             nonlocal sent
             sent += 1
             p.stdin.write(("%d %s\n" % (sent, request)).encode())
             p.stdin.flush()
-        time.sleep(0.3)		# start-up
-        ask(KP)
+            out.append(p.stdout.readline())
+        ask(KP)		# answered: it is up, its signal handlers in place
         p.send_signal(signal.SIGUSR1)
-        time.sleep(0.2)
+        ask(KP)
         p.send_signal(signal.SIGHUP)
-        time.sleep(0.3)
+        ask(KP)
+        loads = args[:2] == ["-c", path]	# the modes whose list is that file
         good_list(path, "port 80\n")	# a reload that loads
         os.utime(path, (time.time() + 5, time.time() + 5))
-        time.sleep(1.1)
+        if loads:	# it reloads by itself: wait for it in its log
+            check("%s: reloaded by itself" % args,
+                  wait_log(errpath, "reloaded (file changed)", 1))
+        else:		# it looks at no file (fail closed): no event; the time of a look
+            time.sleep(1.1)
         ask("mp001se.kpoint.com 80 - -")
-        time.sleep(0.5)
         write(path, "bogus line\n")	# a reload that fails
         os.utime(path, (time.time() + 10, time.time() + 10))
-        time.sleep(1.1)
+        if loads:
+            check("%s: refused the bad list by itself" % args, wait_log(errpath, "failed with", 1))
+        else:
+            time.sleep(1.1)
         ask(KP)
-        time.sleep(0.5)
         ask("www.other.example 443 - -")
         try:
-            out, _ = p.communicate(timeout=10)
+            rest, _ = p.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             p.kill()
-            out, _ = p.communicate()
-        lines = out.decode(errors="replace").splitlines()
+            rest, _ = p.communicate()
+        lines = b"".join(out + [rest]).decode(errors="replace").splitlines()
         check("%s: stdout holds the %d answers and nothing else" % (args, sent),
               [l.split(" ")[0] for l in lines] == [str(i + 1) for i in range(sent)], lines)
         check("%s: exits 0" % args, p.returncode == 0, p.returncode)

@@ -60,7 +60,13 @@ done
 wait "${burst[@]}"
 check "parallel burst: all answered 200" \
     "$(cat "$TMP"/burst.* "$TMP"/burst-o.* | cut -c1-3 | sort | uniq -c | tr -s ' ')" " 48 200"
-sleep 0.5	# let c-icap and Squid write their logs
+# Every burst request logged by Squid, and the scanner's answer for each other-site reply.
+burst_scanned() {
+	[ "$(grep -F ' RESPMOD ' "$LAB/icap/access.log" | grep -cF "www.other.example:$O/burst/")" \
+	    -ge 24 ]
+}
+wait_for 10 log_has "$LAB/access.log" "/burst/" 48 && wait_for 10 burst_scanned
+check "Squid and c-icap logged the burst" "$?" 0
 
 # What the scanner saw.
 ICAP="$LAB/icap/access.log"
@@ -114,6 +120,14 @@ LAB_DIR=$LAB	# lab_stop empties LAB
 # (Squid's own command line may hold "ext_kpoint_acl" too: a Squid built into
 # /var/cache/ext_kpoint_acl by tests/squidsrc.sh.)
 helper_pids() { pgrep -d, -f "^\(ext_kpoint_acl\) .*$LAB_DIR/" | tr -d '\n'; }
+# helpers_replaced PIDS: none of PIDS (comma-separated) runs any more, and a new helper does.
+helpers_replaced() {
+	local pid
+	[ -n "$(helper_pids)" ] || return 1
+	for pid in ${1//,/ }; do
+		! kill -0 "$pid" 2>/dev/null || return 1
+	done
+}
 
 # Squid 5.7 gives external acl helpers a TCP connection on loopback, not a pipe or a
 # socketpair: the transport tests/suites/transport.py runs the helper on.
@@ -131,7 +145,10 @@ check "Squid connects the helper over TCP" "$(stdin_kind "${first_helper%%,*}")"
 for action in reconfigure rotate; do
 	before=$(helper_pids)
 	"$SQUID" -n "$LAB_SERVICE" -k "$action" -f "$LAB/squid.conf"
-	sleep 2
+	# the old helpers have gone, new ones run, and Squid listens
+	wait_for 10 helpers_replaced "$before"
+	check "after $action: old helpers gone, new ones started" "$?" 0
+	lab_wait_port "$LAB_SQUID_PORT"
 	check "after $action: kPoint media still served" \
 	    "$(lab_get "http://mp001se.kpoint.com:$O/after-$action/test.mp4")" "200 video/mp4"
 	check "after $action: other site still scanned and served" \
@@ -144,8 +161,7 @@ for action in reconfigure rotate; do
 	done
 	check "after $action: cache.log still clean" "$(helper_trouble)" ""
 done
-sleep 0.5
-lab_icap_saw RESPMOD "url=http://www.other.example:$O/after-rotate/index.html"
+wait_for 10 lab_icap_saw RESPMOD "url=http://www.other.example:$O/after-rotate/index.html"
 check "after rotate: the scanner still scans other sites" "$?" 0
 check "after rotate: the scanner still skips kPoint" \
     "$(grep -c "url=http://mp001se.kpoint.com:$O/after-" "$ICAP")" 0

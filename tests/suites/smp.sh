@@ -33,10 +33,11 @@ lab_start
 LIST=$LAB/kpoint.conf
 base=$(cat "$LIST")
 
-# KID[N]: worker N's process (its command line names it squid-N)
+# KID[N]: worker N's process, a child of the Squid this test started (its command line names
+# it squid-N); no other process on the machine is counted
 declare -A KID
 for n in 1 2; do
-	KID[$n]=$(pgrep -f -- "--kid squid-$n -n $LAB_SERVICE ")
+	KID[$n]=$(pgrep -P "$LAB_SQUID_PID" -f -- "--kid squid-$n ")
 done
 check "two workers" "$(wc -w <<< "${KID[1]} ${KID[2]}")" 2
 for n in 1 2; do
@@ -79,7 +80,19 @@ answered_by() {
 	echo "$n"
 }
 
-sleep 2	# all idle
+# every helper has loaded the list and reported it (its metrics file, 0 reloads): from now
+# on all are idle, and a change of the list is one they have to find by themselves
+reported() {
+	local n h
+	for n in 1 2; do
+		for h in $(helpers_of "${KID[$n]}"); do
+			[ -n "$(metric reloads_total "$h")" ] || return 1
+		done
+	done
+}
+wait_for 20 reported
+check "every helper reported its first load" "$?" 0
+check "no helper has reloaded yet" "$(loaded 1 && echo y)" ""
 put_list() { printf '%s\n' "$1" > "$LIST.new" && chmod 644 "$LIST.new" && mv "$LIST.new" "$LIST"; }
 put_list "$base
 domain .other.example"

@@ -64,7 +64,10 @@ r=$(tls www.other.example:443 www.other.example mp001se.kpoint.com /t/h1/test.mp
 check "bumped tunnel, request claims Host kPoint: bumped" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 check "non-TLS CONNECT kPoint :1935" "$(lab_connect mp001se.kpoint.com:1935)" 200
 check "non-TLS CONNECT kPoint :5222" "$(lab_connect mp001se.kpoint.com:5222)" 200
-sleep 0.5	# let Squid, c-icap and the origin write their logs
+# The origin logs a request before it answers; Squid and c-icap log after: wait for them.
+lab_scanner_settled
+check "the scanner's and Squid's logs are settled" "$?" 0
+wait_for 10 log_has_re "$LAB/access.log" 'TCP_TUNNEL/[0-9]+ [0-9]+ CONNECT mp001se\.kpoint\.com:443 '
 
 K=$LAB_KPOINT C=$LAB_CDN O=$LAB_OTHER
 check "origin: kPoint's big.mp4 arrived over TLS" "$(lab_origin_saw "$K:443" /t/k1/big.mp4)" 1
@@ -143,15 +146,15 @@ for variant in bh-all bh-some exit-at-once bad-list missing-list bad-option; do
 	got[claim-host]=$(tls www.other.example:443 www.other.example mp001se.kpoint.com "$p/h/test.mp4")
 	got[noSNI-unlisted]=$(tls "$LAB_OTHER:443" - - "$p/ip/test.mp4")
 	got[kpoint]=$(tls mp001se.kpoint.com:443 mp001se.kpoint.com mp001se.kpoint.com "$p/k/test.mp4")
-	sleep 0.5
 	for c in other spoof-sni spoof-target claim-host noSNI-unlisted; do
 		if [ "$(lab_tls_field 3 "${got[$c]}")" = "$ORIGIN_CA" ]; then
 			fail "$variant: $c was spliced (${got[$c]})"; else pass; fi
 	done
-	# Every request that reached the other site's origin was scanned first.
+	# Every request that reached the other site's origin was scanned first (c-icap logs a
+	# REQMOD after it answers Squid: waited for, bounded, only a missing one costs the wait).
 	unscanned=0
 	while read -r _ _ host path; do
-		lab_icap_saw REQMOD "$path" || { unscanned=$((unscanned + 1));
+		wait_for 5 lab_icap_saw REQMOD "$path" || { unscanned=$((unscanned + 1));
 		    echo "  $variant: reached the origin unscanned: $host $path"; }
 	done < <(grep -F " $p/" "$LAB/origin.log" | grep -vF "$p/k/")
 	check "$variant: no request reached a non-kPoint origin unscanned" "$unscanned" 0

@@ -30,8 +30,14 @@ sync_once() {
 reconfigures() { grep -c 'Reconfiguring Squid Cache' "$LAB/cache.log"; }
 # put_list TEXT: a new list, renamed into place as an admin should
 put_list() { printf '%s\n' "$1" > "$LIST.new" && chmod 644 "$LIST.new" && mv "$LIST.new" "$LIST"; }
-# settled: Squid has finished reconfiguring (it answers again) after N reconfigures
-settled() { [ "$(reconfigures)" -ge "$1" ] && lab_wait_port "$LAB_SQUID_PORT" && sleep 1; }
+# answers: Squid answers a request. A signal sent to Squid before it is handled before the
+# answer (Squid handles pending signals in its main loop, between the steps of a request), so
+# an answer also says that a reconfigure sent earlier would be in cache.log by now.
+answers() {
+	[ "$(lab_get "http://www.other.example:$LAB_ORIGIN_PORT/answers/index.html" | cut -c1-3)" = 200 ]
+}
+# settled N: Squid has reconfigured N times and answers again (for wait_for)
+settled() { [ "$(reconfigures)" -ge "$1" ] && answers; }
 
 base=$(cat "$LIST")
 r=$(tls www.other.example:443 www.other.example www.other.example /s0/index.html)
@@ -49,7 +55,7 @@ check "a list change: the acls hold the new entry" \
 check "a list change: nothing left beside the acls" \
     "$(find "$LAB" -maxdepth 1 -name '*kpoint-sslbump-acls*' | sort | sed "s|$LAB/||" | paste -sd' ')" \
     "kpoint-sslbump-acls.conf"
-settled $((before + 1))
+wait_for 20 wait_for 20 settled $((before + 1))
 check "a list change: Squid logs one reconfigure" "$(reconfigures)" $((before + 1))
 r=$(tls www.other.example:443 www.other.example www.other.example /s1/index.html)
 check "a list change: the newly listed site is spliced (its own certificate)" \
@@ -60,7 +66,7 @@ before=$(reconfigures)
 sync_once
 check "nothing changed: exit 0, nothing to do" \
     "$RC:$(grep -c 'nothing to do' "$TMP/sync.err")" "0:1"
-sleep 1
+wait_for 10 answers
 check "nothing changed: no reconfigure" "$(reconfigures)" "$before"
 
 # a list that does not load
@@ -72,7 +78,7 @@ check "a bad list: exit 1" "$RC" 1
 check "a bad list: says why, with the line" \
     "$(grep -c 'the list does not load; nothing changed' "$TMP/sync.err"):$(grep -c "$LIST:[0-9]*:" "$TMP/sync.err")" "1:1"
 check_file "a bad list: the acls as they were" "$ACLS" "$TMP/acls.before"
-sleep 1
+wait_for 10 answers
 check "a bad list: no reconfigure" "$(reconfigures)" "$before"
 
 # a squid.conf that does not parse: the old acls go back
@@ -85,7 +91,7 @@ check "squid.conf refused: says so, in Squid's words" \
     "$(grep -c 'refuses' "$TMP/sync.err"):$(grep -cE "unrecognized: 'http_acces'|unrecognized directive near 'http_acces'" "$TMP/sync.err")" "1:1"
 check_file "squid.conf refused: the acls as they were" "$ACLS" "$TMP/acls.before"
 check "squid.conf refused: no backup left" "$(find "$LAB" -maxdepth 1 -name '*.old' | wc -l)" 0
-sleep 1
+wait_for 10 answers
 check "squid.conf refused: no reconfigure" "$(reconfigures)" "$before"
 cat "$TMP/squid.conf.good" > "$LAB/squid.conf"
 
@@ -95,7 +101,7 @@ put_list "$base
 domain .first.example"
 sync_once &
 first=$!
-sleep 0.3
+sleep 0.3	# the scenario, not a wait: an editor's second write 0.3 s after its first
 put_list "$base
 domain .second.example"
 wait "$first"
@@ -105,7 +111,7 @@ check "two quick writes: the second run has nothing to do" \
     "$RC:$(grep -c 'nothing to do' "$TMP/sync.err")" "0:1"
 check "two quick writes: the acls hold the last write" \
     "$(grep -c 'second.example' "$ACLS"):$(grep -c 'first.example' "$ACLS")" "2:0"
-settled $((before + 1))
+wait_for 20 settled $((before + 1))
 check "two quick writes: one reconfigure" "$(reconfigures)" $((before + 1))
 
 check "bad option: exit 2" "$(sh "$SYNC" --bogus x 2> /dev/null; echo $?)" 2

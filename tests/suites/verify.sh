@@ -101,8 +101,14 @@ for i in $(seq 1 40); do
 	printf '198.51.100.%d many.kpoint.com\n203.0.113.%d far.kpoint.com\n' "$i" "$i"
 done >> "$TMP/zone.hosts"
 kill -HUP "${pids[0]}"	# dnsmasq rereads its hosts files
-sleep 0.5
 printf 'host many.kpoint.com far.kpoint.com\nnet 198.51.100.0/24\n' > "$TMP/many.conf"
+# reread: it answers with the fortieth address
+reread() {
+	"$HELPER" --verify -c "$TMP/many.conf" --dns-server "$DNS:$PORT" 2>&1 |
+	    grep -q '^ok .*many.kpoint.com .*(and 8 more)'
+}
+wait_for 10 reread
+check "dnsmasq reread its hosts" "$?" 0
 "$HELPER" --verify -c "$TMP/many.conf" --dns-server "$DNS:$PORT" > "$TMP/many.out" 2>&1
 check "40 addresses: exit 1 (one host moved)" "$?" 1
 check "40 addresses inside: 32 shown, 8 counted" \
@@ -118,7 +124,7 @@ python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], int(sys.argv[2])))
 time.sleep(30)' "$NET.55" "$PORT" &
 pids+=($!)
-sleep 0.3
+wait_for 10 bash -c "ss -Huln 'src $NET.55:$PORT' | grep -q ."	# it has bound
 start=$(date +%s.%N)
 "$HELPER" --verify --dns-server "$NET.55:$PORT" --dns-timeout 2 > "$TMP/silent.out" 2>&1
 rc=$?

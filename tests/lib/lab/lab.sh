@@ -313,3 +313,14 @@ lab_connect() {
 lab_icap_saw() {
 	grep -F " $1 " "$LAB/icap/access.log" | grep -qF "$2"
 }
+
+# lab_scanner_settled: what the scanner and Squid were sent before now is in their logs, so
+# that a test can say what they did not see: a marker request to a scanned site, sent after,
+# is waited for (10 s at most) in c-icap's access log and then in Squid's. Its URL holds
+# "/settled-".
+lab_scanner_settled() {
+	local mark="settled-$RANDOM$RANDOM"
+	lab_get "http://www.other.example:$LAB_ORIGIN_PORT/$mark/index.html" > /dev/null
+	wait_for 10 lab_icap_saw RESPMOD "/$mark/index.html" &&
+	    wait_for 10 log_has "$LAB/access.log" "/$mark/index.html"
+}
