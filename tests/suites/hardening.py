@@ -122,6 +122,17 @@ def wait_log(path, text, n, seconds=5.0):
     return False
 
 
+def wait_lines(path, n, seconds=5.0):
+    """Wait (bounded) until the file at path has n lines or more."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with open(path, errors="replace") as f:
+            if f.read().count("\n") >= n:
+                return True
+        time.sleep(0.05)
+    return False
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -410,8 +421,13 @@ def nothing_unasked():
         ask(KP)		# answered: it is up, its signal handlers in place
         p.send_signal(signal.SIGUSR1)
         ask(KP)
+        with open(errpath, errors="replace") as f:
+            said = f.read().count("\n")
         p.send_signal(signal.SIGHUP)
         ask(KP)
+        # every mode says what it did with the SIGHUP (reloaded, refused, failed): wait for
+        # that line, so that its reload is over before the file changes under it
+        check("%s: SIGHUP answered in its log" % args, wait_lines(errpath, said + 1))
         loads = args[:2] == ["-c", path]	# the modes whose list is that file
         good_list(path, "port 80\n")	# a reload that loads
         os.utime(path, (time.time() + 5, time.time() + 5))
@@ -469,9 +485,59 @@ def idle_helper_follows():
     check("idle: exits 0 at EOF", h.end() == 0)
 
 
+def deleted_list():
+    """A list file deleted for longer than a second: the list in force stays, nothing is
+    reloaded, and the file back in place loads."""
+    path = os.path.join(TMP, "deleted.conf")
+    good_list(path)
+    h = Helper(["-c", path])
+    check("deleted list: the list in force", h.ask(KP) == OK_KP)
+    os.unlink(path)
+    check("deleted list: the look sees it gone", h.stderr_has("No such file or directory"),
+          h.stderr())
+    # the claim is about a duration: looks go on once a second while it is gone
+    answers = []
+    end = time.monotonic() + 2.5
+    while time.monotonic() < end:
+        answers.append(h.ask(KP))
+        time.sleep(0.1)
+    check("deleted list: answered from the list in force for 2.5 s (%d answers)" % len(answers),
+          set(answers) == {OK_KP}, set(answers))
+    check("deleted list: no reload tried while it is gone",
+          "failed with" not in h.stderr() and "reloaded" not in h.stderr(), h.stderr())
+    write(path + ".new", "host mp0016se.kpoint.com\nport 443\n")
+    os.rename(path + ".new", path)
+    check("deleted list, back in place: loaded", h.stderr_has("reloaded (file changed)"),
+          h.stderr())
+    check("deleted list, back in place: its answers",
+          h.ask("mp0016se.kpoint.com 443 - -") == "OK kpoint_=1 log=kpoint-allow:"
+          "mp0016se.kpoint.com" and h.ask(KP) == "ERR")
+    check("deleted list: exits at EOF", h.end() == 0)
+
+
+def reload_during_reload():
+    """SIGHUP while a reload runs: the second is not lost; a second reload follows."""
+    path = os.path.join(TMP, "twice.conf")
+    with open(path, "w") as f:
+        f.write("port 443\nhost mp001se.kpoint.com\n")
+        for i in range(0, 300000, 10):
+            f.write("host " + " ".join("h%d.twice.example" % j for j in range(i, i + 10)) + "\n")
+    h = Helper(["-c", path])
+    check("reload during reload: loaded", h.ask(KP, timeout=30) == OK_KP)
+    h.p.send_signal(signal.SIGHUP)
+    h.ask(KP)	# answered: the first SIGHUP was taken, its reload runs on its own thread
+    h.p.send_signal(signal.SIGHUP)
+    h.ask(KP)	# answered: the second was taken, most likely while the first still runs
+    check("reload during reload: both reloads done",
+          h.stderr_count_reaches("reloaded (SIGHUP)", 2, 30), h.stderr())
+    check("reload during reload: exits at EOF", h.end() == 0)
+
+
 def main():
     try:
         idle_helper_follows()
+        deleted_list()
+        reload_during_reload()
         nothing_unasked()
         closed_descriptors()
         bad_command_lines()

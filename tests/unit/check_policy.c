@@ -57,6 +57,8 @@ static const struct {
 	{ "a.kpoint.com 443 - video/mp4%3Bx=1", VERDICT_DENY_TYPE, ".kpoint.com" },
 	{ "a.kpoint.com 443 - video/mp4;%20codecs=%22avc1%22", VERDICT_ALLOW, ".kpoint.com" },
 	{ "a.kpoint.com 443 - video/mp4%09", VERDICT_ALLOW, ".kpoint.com" },
+	{ "a.kpoint.com 443 - %09video/mp4", VERDICT_ALLOW, ".kpoint.com" },	/* OWS: a tab */
+	{ "a.kpoint.com 443 - %09%20video/mp4;%09q=1", VERDICT_ALLOW, ".kpoint.com" },
 	{ "175.41.142.49 1935 - -", VERDICT_ALLOW, "net:175.41.142.49/32" },
 	{ "175.41.142.50 1935 - -", VERDICT_OTHER, "" },
 	{ "[::ffff:175.41.142.49] 443 - -", VERDICT_ALLOW, "net:175.41.142.49/32" },
