@@ -80,6 +80,41 @@ cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/list.new" && mv "$TMP/list.new"
 prom_wait 10 ext_kpoint_acl_reloads_total "$L" 1
 check "a reload counts" "$(prom_value ext_kpoint_acl_reloads_total "$L")" 1
 
+# The file is replaced whole (written beside it, renamed), never rewritten in place: a new
+# inode each time, and a reader that reads it over and over while the helper rewrites it
+# never sees part of one (every read ends with the last family, whole).
+PROM=$DIR/ext_kpoint_acl_$h_pid.prom
+last_family=$(grep -v '^#' "$PROM" | tail -n 1 | sed 's/[{ ].*//')
+inode=$(stat -c %i "$PROM")
+python3 - "$PROM" "$last_family" > "$TMP/reads.out" 2>&1 <<'PY' &
+import sys, time
+path, last = sys.argv[1], sys.argv[2]
+reads = bad = 0
+end = time.monotonic() + 8
+while time.monotonic() < end:
+    try:
+        with open(path) as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = ""
+    reads += 1
+    lines = text.splitlines()
+    if not text.endswith("\n") or not lines or not lines[-1].startswith(last):
+        bad += 1
+print(reads, bad)
+PY
+reader=$!
+# four rewrites, each after a request (a rewrite follows a change, at most every 2 s)
+for i in 16 17 18 19; do
+	ask h "$i mp001se.kpoint.com 443 - -"
+	prom_wait 10 ext_kpoint_acl_decisions_total "$L,effect=\"allow\",reason=\"kpoint\"" $((i - 10))
+done
+check "a rewrite: a new file (inode), not the old one written in place" \
+    "$([ "$(stat -c %i "$PROM")" != "$inode" ] && echo new)" new
+wait "$reader"
+read -r reads torn < "$TMP/reads.out"
+check "reading it while it is rewritten: $reads reads, none torn" "${torn:-?}" 0
+
 # A helper whose list does not load from the start: fail_closed 1.
 printf 'domian .kpoint.com\n' > "$TMP/bad.conf"
 start b -c "$TMP/bad.conf" --metrics "$DIR"
@@ -91,6 +126,8 @@ check "a list that does not load: fail_closed 1" "$(prom_value ext_kpoint_acl_fa
 prom_wait 10 ext_kpoint_acl_decisions_total "pid=\"$bpid\",effect=\"scan\",reason=\"failclosed\"" 1
 check "...and its answer counted as fail-closed" \
     "$(prom_value ext_kpoint_acl_decisions_total "pid=\"$bpid\",effect=\"scan\",reason=\"failclosed\"")" 1
+check "...and not also as not kPoint" \
+    "$(prom_value ext_kpoint_acl_decisions_total "pid=\"$bpid\",effect=\"scan\",reason=\"not_kpoint\"")" 0
 check "node_exporter read every file without error" \
     "$(prom_scrape | awk '$1 == "node_textfile_scrape_error" { print $2 }')" 0
 check "each helper its own file" "$(find "$DIR" -name 'ext_kpoint_acl_*.prom' | wc -l)" 2
