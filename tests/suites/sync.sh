@@ -26,6 +26,7 @@ sync_once() {
 	    --squid-conf "$LAB/squid.conf" --service "$LAB_SERVICE" --helper "$HELPER" --settle 1 \
 	    > "$TMP/sync.out" 2> "$TMP/sync.err"
 	RC=$?
+	return "$RC"	# in the background, RC is the subshell's: wait gives this
 }
 reconfigures() { grep -c 'Reconfiguring Squid Cache' "$LAB/cache.log"; }
 # put_list TEXT: a new list, renamed into place as an admin should
@@ -113,6 +114,23 @@ check "two quick writes: the acls hold the last write" \
     "$(grep -c 'second.example' "$ACLS"):$(grep -c 'first.example' "$ACLS")" "2:0"
 wait_for 20 settled $((before + 1))
 check "two quick writes: one reconfigure" "$(reconfigures)" $((before + 1))
+
+# a slow writer: the list written in place, a piece every 0.4 s (less than --settle 1): the
+# command waits until it stands still and puts the whole of it in force, never a part
+before=$(reconfigures)
+printf '%s\n' "$base" > "$LIST"
+sync_once &
+slow=$!
+for part in slow1 slow2 slow3; do
+	sleep 0.4	# the scenario: a writer that pauses between pieces
+	printf 'domain .%s.example\n' "$part" >> "$LIST"
+done
+wait "$slow"
+check "a slow writer: exit 0" "$?" 0
+check "a slow writer: the acls hold every piece, the last too" \
+    "$(grep -c 'slow[123].example' "$ACLS"):$(grep -c 'slow3.example' "$ACLS")" "6:2"
+wait_for 20 settled $((before + 1))
+check "a slow writer: one reconfigure" "$(reconfigures)" $((before + 1))
 
 check "bad option: exit 2" "$(sh "$SYNC" --bogus x 2> /dev/null; echo $?)" 2
 # the helpers said why they kept the old list when the bad one was written: nothing else
