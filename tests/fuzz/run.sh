@@ -10,10 +10,10 @@ TOP=$PWD
 : "${FUZZ_SECONDS:=60}"
 mkdir -p build-fuzz
 (cd build-fuzz && "$TOP/configure" -q CC=clang --enable-fuzzing --enable-sanitizers &&
-    make -j"$(nproc)" tests/fuzz/fuzz_request tests/fuzz/fuzz_allowlist) \
+    make -j"$(nproc)" tests/fuzz/fuzz_request tests/fuzz/fuzz_allowlist tests/fuzz/fuzz_squidconf) \
     > build-fuzz/build.out 2>&1 || { tail -n 30 build-fuzz/build.out; exit 1; }
 status=0
-for target in request allowlist; do
+for target in request allowlist squidconf; do
 	work=$(mktemp -d)
 	build-fuzz/tests/fuzz/fuzz_$target -max_total_time="$FUZZ_SECONDS" -timeout=10 \
 	    -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
