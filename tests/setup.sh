@@ -1,6 +1,7 @@
 #!/bin/bash
 # setup.sh: set up a Debian 12 machine and build. As root it installs, with apt-get, what the
-# project needs to build (gcc, autotools, PCRE2, Check), to run (squid-openssl, c-icap) and to
+# project needs to build (gcc, autotools, PCRE2, Check), to run (squid-openssl, c-icap, its
+# virus_scan module and clamd, the real scanner of the tests and the demo) and to
 # test (curl, python3, openssl, iproute2, valgrind, clang with libFuzzer, debhelper and lintian
 # for the Debian package, cppcheck and shellcheck, node_exporter for the metrics, promtool from
 # prometheus for the alert rules); then it builds into build/ with warnings as errors. Run it
@@ -9,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
-	squid-openssl c-icap curl python3 logrotate nftables iptables man-db wrk valgrind clang
-	libclang-rt-14-dev iproute2 openssl debhelper lintian git libc-ares-dev dnsmasq-base
+	squid-openssl c-icap libc-icap-mod-virus-scan clamav-daemon
+	curl python3 logrotate nftables iptables man-db wrk valgrind clang libclang-rt-14-dev
+	iproute2 openssl debhelper lintian git libc-ares-dev dnsmasq-base
 	cppcheck shellcheck prometheus-node-exporter prometheus"
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -46,7 +46,7 @@ sed 's/^#\(type\|host\|domain\) /\1 /' "$S/kpoint.conf" > "$TMP/creators.conf"
 "$HELPER" --check -c "$TMP/creators.conf" > "$TMP/creators.out"
 check "kpoint.conf with the creators' section loads" "$?" 0
 check "creators' section adds its entries" "$(cut -d: -f2- "$TMP/creators.out")" \
-    " OK: 19 hosts, 3 domains, 0 globs, 0 regexes, 15 nets, 4 ports, 12 types"
+    " OK: 19 hosts, 3 domains, 0 globs, 0 regexes, 15 nets, 4 ports, 19 types"
 MAN="$TOP_SRCDIR/helper/ext_kpoint_acl.8"
 if command -v man > /dev/null; then
 	MANWIDTH=80 man --warnings -l "$MAN" > "$TMP/man.out" 2> "$TMP/man.err"

@@ -62,6 +62,11 @@ r=$(tls mp001se.kpoint.com:443 www.other.example www.other.example /t/s2/index.h
 check "CONNECT kPoint + SNI other: not spliced" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
 r=$(tls www.other.example:443 www.other.example mp001se.kpoint.com /t/h1/test.mp4)
 check "bumped tunnel, request claims Host kPoint: bumped" "$(lab_tls_field 3 "$r")" "$BUMP_CA"
+# The real scanner (lab.sh: virus_scan with clamd) inside a bumped tunnel: EICAR from another
+# site is blocked, the scanner's page delivered inside the decrypted connection.
+r=$(tls www.other.example:443 www.other.example www.other.example /t/e1/eicar.com)
+check "bumped other site, EICAR: blocked by the scanner (403), the proxy's certificate" \
+    "$(lab_tls_field 2 "$r") $(lab_tls_field 3 "$r")" "403 $BUMP_CA"
 check "non-TLS CONNECT kPoint :1935" "$(lab_connect mp001se.kpoint.com:1935)" 200
 check "non-TLS CONNECT kPoint :5222" "$(lab_connect mp001se.kpoint.com:5222)" 200
 # The origin logs a request before it answers; Squid and c-icap log after: wait for them.
@@ -84,6 +89,8 @@ for m in REQMOD RESPMOD; do
 	lab_icap_saw $m "url=https://www.other.example/t/o1/index.html"
 	check "scanner saw $m for the bumped other site" "$?" 0
 done
+grep -F 'VIRUS DETECTED: Lab.Test.EICAR' "$LAB/icap/server.log" | grep -qF '/t/e1/eicar.com'
+check "clamd found EICAR in the bumped other site's file" "$?" 0
 lab_icap_saw REQMOD "url=https://mp001se.kpoint.com/t/s1/index.html"
 check "CONNECT other + SNI kPoint: decrypted requests scanned" "$?" 0
 lab_icap_saw REQMOD "url=https://www.other.example/t/s2/index.html"

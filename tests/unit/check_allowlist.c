@@ -241,7 +241,7 @@ START_TEST(builtin_matches_guide)
 	ck_assert_ptr_nonnull(al);
 	listing_summary(al, summary, sizeof summary);
 	ck_assert_str_eq(summary, "15 hosts, 2 domains, 0 globs, 0 regexes, 15 nets, 4 ports, "
-	    "7 types");
+	    "14 types");
 	ck_assert(allowlist_has_port(al, 80) && allowlist_has_port(al, 443) &&
 	    allowlist_has_port(al, 1935) && allowlist_has_port(al, 5222));
 	ck_assert(allowlist_has_type(al, "video/mp4", 9));

@@ -109,7 +109,39 @@ lab_start() {
 	lab_wait_port "$LAB_ORIGIN_PORT" "$LAB_KPOINT" ||
 	    lab_die "origin server did not start: $(cat "$LAB/origin.out")"
 
-	# c-icap, echo service, access log on.
+	lab_scanner_start
+
+	# Squid with the project's snippets, paths pointed into the lab.
+	lab_snippets "$LAB"
+	sed -e "s|@DIR@|$LAB|g" -e "s|@SQUID_PORT@|$LAB_SQUID_PORT|" \
+	    -e "s|@ICAP_PORT@|$LAB_ICAP_PORT|" -e "s|@ICAP_SERVICE@|${LAB_SCANNER//&/\\&}|" \
+	    "$TOP_SRCDIR/tests/lib/lab/squid.conf.in" > "$LAB/squid.conf"
+	[ "${LAB_TLS:-0}" = 1 ] && lab_tls_squid
+	# Squid writes its logs and starts the helper as proxy; the helper reads its files as proxy.
+	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
+	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
+	chmod 644 "$LAB"/*.conf "$LAB/hosts"
+	# LAB_SMP=1: two workers; Squid then runs as a daemon (-N would turn SMP off)
+	[ "${LAB_SMP:-0}" = 1 ] && sed -i '1i workers 2' "$LAB/squid.conf"
+	# LAB_EDIT: a function the caller names, given the lab's squid.conf to change first
+	[ -n "${LAB_EDIT:-}" ] && "$LAB_EDIT" "$LAB/squid.conf"
+	lab_squid_start
+}
+
+# The scanner (LAB_SCANNER): c-icap with Debian's own virus_scan configuration and a clamd of
+# the lab's, as an admin runs them:
+#   virus_scan  the service with Debian's defaults (/etc/c-icap/virus_scan.conf)
+#   avscan      Debian's alias for it: allow204=on&sizelimit=off&mode=simple
+#   virus_scan?ARGS  the service with arguments in its URL, as Debian's alias sets them
+#   echo        c-icap's echo service, which scans nothing: for a test that wants a scanner
+#               that lets every byte through at once (say why where it is chosen)
+# clamd's database is written here and holds one signature, the EICAR test string's: nothing
+# comes from the network (no freshclam). c-icap's access log shows every ICAP request.
+lab_scanner_start() {
+	: "${LAB_SCANNER:=virus_scan}"
+	LAB_CICAP_LIB=/usr/lib/x86_64-linux-gnu/c_icap
+	[ -e "$LAB_CICAP_LIB/srv_echo.so" ] ||
+	    LAB_CICAP_LIB=$(dirname "$(find /usr/lib -name srv_echo.so 2>/dev/null | head -n 1)")
 	mkdir -p "$LAB/icap"
 	cat > "$LAB/icap/c-icap.conf" <<-CONF
 	PidFile $LAB/icap/c-icap.pid
@@ -122,34 +154,48 @@ lab_start() {
 	ServerLog $LAB/icap/server.log
 	LogFormat labfmt "%tl %a %im %iu %is url=%huo"
 	AccessLog $LAB/icap/access.log labfmt
-	ModulesDir /usr/lib/x86_64-linux-gnu/c_icap
-	ServicesDir /usr/lib/x86_64-linux-gnu/c_icap
+	ModulesDir $LAB_CICAP_LIB
+	ServicesDir $LAB_CICAP_LIB
+	TemplateDir /usr/share/c_icap/templates/
+	LoadMagicFile /etc/c-icap/c-icap.magic
 	Service echo srv_echo.so
 	CONF
-	if [ ! -e /usr/lib/x86_64-linux-gnu/c_icap/srv_echo.so ]; then
-		local dir
-		dir=$(dirname "$(find /usr/lib -name srv_echo.so 2>/dev/null | head -n 1)")
-		sed -i "s|/usr/lib/x86_64-linux-gnu/c_icap|$dir|" "$LAB/icap/c-icap.conf"
-	fi
+	case ${LAB_SCANNER%%\?*} in	# a service may carry its arguments: virus_scan?mode=...
+	echo) ;;
+	virus_scan | avscan)
+		[ -e "$LAB_CICAP_LIB/virus_scan.so" ] && command -v clamd > /dev/null || {
+			echo "SKIP: no c-icap virus_scan or clamd (libc-icap-mod-virus-scan," \
+			    "clamav-daemon: run tests/setup.sh)"; exit 77; }
+		mkdir -p "$LAB/icap/db"
+		lab_eicar | od -An -tx1 | tr -d ' \n' |
+		    sed 's/^/Lab.Test.EICAR:0:*:/; s/$/\n/' > "$LAB/icap/db/lab.ndb"
+		cat > "$LAB/icap/clamd.conf" <<-CONF
+		LocalSocket $LAB/icap/clamd.sock
+		DatabaseDirectory $LAB/icap/db
+		Foreground yes
+		LogFile $LAB/icap/clamd.log
+		CONF
+		clamd --config-file="$LAB/icap/clamd.conf" > "$LAB/icap/clamd.out" 2>&1 &
+		LAB_CLAMD_PID=$!
+		wait_for 20 test -S "$LAB/icap/clamd.sock" ||
+		    lab_die "clamd did not start: $(tail -n 3 "$LAB/icap/clamd.log")"
+		cat >> "$LAB/icap/c-icap.conf" <<-CONF
+		Include /etc/c-icap/clamd_mod.conf
+		clamd_mod.ClamdSocket $LAB/icap/clamd.sock
+		Include /etc/c-icap/virus_scan.conf
+		CONF
+		;;
+	*) lab_die "LAB_SCANNER=$LAB_SCANNER: virus_scan, avscan or echo" ;;
+	esac
 	c-icap -N -f "$LAB/icap/c-icap.conf" > "$LAB/icap/stdout" 2>&1 &
 	LAB_ICAP_PID=$!
 	lab_wait_port "$LAB_ICAP_PORT" || lab_die "c-icap did not start: $(cat "$LAB/icap/stdout")"
+}
 
-	# Squid with the project's snippets, paths pointed into the lab.
-	lab_snippets "$LAB"
-	sed -e "s|@DIR@|$LAB|g" -e "s|@SQUID_PORT@|$LAB_SQUID_PORT|" \
-	    -e "s|@ICAP_PORT@|$LAB_ICAP_PORT|" \
-	    "$TOP_SRCDIR/tests/lib/lab/squid.conf.in" > "$LAB/squid.conf"
-	[ "${LAB_TLS:-0}" = 1 ] && lab_tls_squid
-	# Squid writes its logs and starts the helper as proxy; the helper reads its files as proxy.
-	touch "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
-	chown proxy "$LAB" "$LAB/cache.log" "$LAB/access.log" "$LAB/kpoint-decisions.log"
-	chmod 644 "$LAB"/*.conf "$LAB/hosts"
-	# LAB_SMP=1: two workers; Squid then runs as a daemon (-N would turn SMP off)
-	[ "${LAB_SMP:-0}" = 1 ] && sed -i '1i workers 2' "$LAB/squid.conf"
-	# LAB_EDIT: a function the caller names, given the lab's squid.conf to change first
-	[ -n "${LAB_EDIT:-}" ] && "$LAB_EDIT" "$LAB/squid.conf"
-	lab_squid_start
+# lab_eicar: the EICAR test string (68 bytes, no newline). Built from two halves so that no
+# file of the project holds it whole (a scanner on a developer's machine would quarantine it).
+lab_eicar() {
+	printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR' '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 }
 
 # lab_snippets DIR: the project's snippets in DIR, as an admin installs them, with their paths
@@ -275,6 +321,11 @@ lab_stop() {
 		pkill -f "c-icap -N -f $LAB/icap/c-icap.conf" 2>/dev/null
 		wait "$LAB_ICAP_PID" 2>/dev/null
 		LAB_ICAP_PID=
+	fi
+	if [ -n "${LAB_CLAMD_PID:-}" ]; then
+		kill "$LAB_CLAMD_PID" 2>/dev/null
+		wait "$LAB_CLAMD_PID" 2>/dev/null
+		LAB_CLAMD_PID=
 	fi
 	if [ -n "${LAB_ORIGIN_PID:-}" ]; then
 		kill "$LAB_ORIGIN_PID" 2>/dev/null

@@ -17,6 +17,14 @@ import time
 
 # Served by the last part of the path, so tests can make every URL distinct
 # ("/burst/7/index.html"): c-icap logs URLs without their query strings.
+# Built from two halves, so that no file of the project holds it whole (lab.sh says why).
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR" + b"-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+# MPEG-TS: 188-byte packets, each starting with the sync byte 0x47; 64 KiB or so of them.
+TS = b"".join(b"\x47\x40\x00\x10" + bytes([i % 256]) * 184 for i in range(348))
+TS_EICAR = TS[:188 * 10 + 4] + EICAR + TS[188 * 10 + 4 + len(EICAR):]
+PLAYLIST = (b"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n"
+            b"#EXTINF:4.0,\nseg.ts\n#EXTINF:4.0,\nseg.ts\n#EXTINF:4.0,\nseg.ts\n"
+            b"#EXT-X-ENDLIST\n")
 FILES = {
     "test.mp4": ("video/mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2000),
     "test.flv": ("video/x-flv", b"FLV\x01\x05" + b"\x00" * 2000),
@@ -24,6 +32,28 @@ FILES = {
     "test.swf": ("application/x-shockwave-flash", b"FWS\x0a" + b"\x00" * 2000),
     "index.html": ("text/html; charset=utf-8",
                     b"<!doctype html><title>origin</title><p>hello from the origin</p>\n"),
+    # The EICAR test string, whole, inside a page and inside media (the lab's scanner knows
+    # only that signature: lab.sh)
+    "eicar.com": ("application/octet-stream", EICAR),
+    "eicar.html": ("text/html; charset=utf-8", b"<!doctype html><p>" + EICAR + b"</p>\n"),
+    # media-typed, with bytes the scanner scans: Debian's virus_scan passes an object whose
+    # bytes start like a real MP4 ('ftyp' box) without looking for anything in it
+    "eicar.mp4": ("video/mp4", b"\x00" * 24 + EICAR + b"\x00" * 2000),
+    "eicar.ts": ("video/mp2t", TS_EICAR),
+    # HLS as kPoint's player fetches it: a playlist, then MPEG-TS segments; once with the
+    # right types, and with the types S3 and CloudFront really send (generic, none)
+    "index.m3u8": ("application/vnd.apple.mpegurl", PLAYLIST),
+    "seg.ts": ("video/mp2t", TS),
+    "seg-octet.ts": ("binary/octet-stream", TS),
+    "seg-none.ts": ("", TS),
+    # a segment as large as a real one (256 KiB; 4-second segments run from 100 KiB to 2 MiB)
+    "seg-big.ts": ("video/mp2t", TS * 4),
+    "seg-big-octet.ts": ("binary/octet-stream", TS * 4),
+    # DASH, CMAF segments, AAC audio, captions
+    "manifest.mpd": ("application/dash+xml", b'<?xml version="1.0"?><MPD/>\n'),
+    "chunk.m4s": ("video/iso.segment", b"\x00\x00\x00\x18styp" + b"\x00" * 4000),
+    "audio.aac": ("audio/aac", b"\xff\xf1" + b"\x00" * 4000),
+    "captions.vtt": ("text/vtt", b"WEBVTT\n\n00:00.000 --> 00:04.000\nkPoint\n"),
     # 8 MiB that compress to nothing, the same every run (tests compare its SHA-256)
     "big.mp4": ("video/mp4", random.Random(1935).randbytes(8 << 20)),
 }
@@ -50,7 +80,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = b"not found\n"
         else:
             self.send_response(200)
-        self.send_header("Content-Type", ctype)
+        if ctype:		# "": a reply without a type, as S3 sends some
+            self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         # Cacheable, so the benchmark can measure Squid serving hits (the lab caches nothing).
         self.send_header("Cache-Control", "max-age=600")
