@@ -12,7 +12,7 @@
 #  5. make distcheck: the release tarball builds out of tree and passes the suite
 #  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/suites/package.sh)
 #  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept, doctor,
-#     doctor-live, sync, scanner) and the demo's checks again, against Squid 6.13 and against Squid 7.7
+#     doctor-live, sync, scanner, browser) and the demo's checks again, against Squid 6.13 and against Squid 7.7
 #     (tests/squidsrc.sh builds each once, in the background from the start), each reported
 #     apart
 # Prints each test's own summary and closes with "N passed, N failed" over all suites.
@@ -161,7 +161,7 @@ fi
 
 SQUID_TESTS="tests/suites/emit.sh tests/suites/integration.sh tests/suites/sslbump.sh"
 SQUID_TESTS+=" tests/suites/sslbump-intercept.sh tests/suites/doctor.sh tests/suites/doctor-live.sh"
-SQUID_TESTS+=" tests/suites/sync.sh tests/suites/scanner.sh"
+SQUID_TESTS+=" tests/suites/sync.sh tests/suites/scanner.sh tests/suites/browser.sh"
 for v in $SQUID_VERSIONS; do
 	echo "== Squid-facing tests against Squid $v (tests/squidsrc.sh)"
 	if wait "${squid_build[$v]}" && sq=$(cat "build/squid-$v.path") && [ -x "$sq" ]; then

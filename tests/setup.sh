@@ -4,8 +4,10 @@
 # virus_scan module and clamd, the real scanner of the tests and the demo) and to
 # test (curl, python3, openssl, iproute2, valgrind, clang with libFuzzer, debhelper and lintian
 # for the Debian package, cppcheck and shellcheck, node_exporter for the metrics, promtool from
-# prometheus for the alert rules); then it builds into build/ with warnings as errors. Run it
-# from anywhere; it works in the checkout it belongs to.
+# prometheus for the alert rules, chromium and ffmpeg for the browser tests, with their DevTools
+# client and hls.js from npm as tests/lib/browser/package-lock.json pins them); then it builds
+# into build/ with warnings as errors. Run it from anywhere; it works in the checkout it
+# belongs to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,7 @@ PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
 	squid-openssl c-icap libc-icap-mod-virus-scan clamav-daemon
 	curl python3 logrotate nftables iptables man-db wrk valgrind clang libclang-rt-14-dev
 	iproute2 openssl debhelper lintian git libc-ares-dev dnsmasq-base
-	cppcheck shellcheck prometheus-node-exporter prometheus"
+	cppcheck shellcheck prometheus-node-exporter prometheus chromium ffmpeg"
 
 if [ "$(id -u)" -eq 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
@@ -28,6 +30,16 @@ fi
 # The other Squids the tests run against (6.13, 7.7) are built from Debian's source by
 # tests/squidsrc.sh when tests/run-all.sh first needs each, once per machine: not here, so
 # that the demo (Debian's own Squid 5.7) is ready within minutes.
+
+# The browser tests' npm packages, exactly as the lockfile pins them (no root needed).
+if ! command -v npm > /dev/null && [ "$(id -u)" -eq 0 ]; then
+	apt-get install -y -qq --no-install-recommends npm > /dev/null
+fi
+if command -v npm > /dev/null; then
+	npm ci --prefix tests/lib/browser --no-audit --no-fund --loglevel=error
+else
+	echo "setup.sh: no npm, so the browser tests will skip"
+fi
 
 autoreconf -fi
 mkdir -p build

@@ -40,7 +40,7 @@ check "verify_result is 2 in --verify's file" \
 names=$(grep -oE 'ext_kpoint_acl_[a-z_]+' "$RULES" | grep -v '^ext_kpoint_acl_rules' | sort -u)
 check "the rules name three series" "$(echo "$names" | wc -l)" 3
 for n in $names; do
-	if grep -qE "^$n[{ ]" "$TMP/helper.prom" "$TMP/prom/ext_kpoint_acl_verify.prom"; then
+	if grep -qE "^${n}[{ ]" "$TMP/helper.prom" "$TMP/prom/ext_kpoint_acl_verify.prom"; then
 		pass
 	else
 		fail "the rules name $n, which neither the helper nor --verify writes"

@@ -100,8 +100,9 @@ lab_start() {
 		tls_args=(--tls "$LAB/origin.pem" "$LAB_KPOINT:443:tls" "$LAB_CDN:443:tls"
 		    "$LAB_OTHER:443:tls")
 	fi
+	# LAB_MEDIA: a directory whose files the origin serves too (with byte ranges)
 	python3 "$TOP_SRCDIR/tests/lib/lab/origin.py" "$LAB_SECONDS" --log "$LAB/origin.log" \
-	    "${tls_args[@]}" \
+	    "${tls_args[@]}" ${LAB_MEDIA:+--media "$LAB_MEDIA"} \
 	    "$LAB_KPOINT:$LAB_ORIGIN_PORT" "$LAB_CDN:$LAB_ORIGIN_PORT" "$LAB_OTHER:$LAB_ORIGIN_PORT" \
 	    "$LAB_KPOINT:1935" "$LAB_KPOINT:5222" "$LAB_OTHER:1935" "$LAB_OTHER:5222" \
 	    > "$LAB/origin.out" 2>&1 &

@@ -3,12 +3,16 @@
 types (MP4, FLV, MP3, SWF, HTML) and one large MP4 on loopback addresses only, one thread per
 listener, plain HTTP or TLS.
 
-usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] [--huge-mb N] ADDR:PORT[:tls]...
+usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] [--huge-mb N] [--media DIR]
+                 ADDR:PORT[:tls]...
   (stops by itself after SECONDS). --log writes one line per request, the origin's own record
-  of who reached it: "LOCAL_ADDR:PORT tls|plain HOST PATH".
+  of who reached it: "LOCAL_ADDR:PORT tls|plain HOST PATH". --media DIR serves the files of DIR
+  too (by the last part of the path, typed by their extension), with single byte ranges
+  ("Range: bytes=A-B", 206), as a media server does for a player's seek.
 """
 import http.server
 import ipaddress
+import os
 import random
 import ssl
 import sys
@@ -59,6 +63,38 @@ FILES = {
 }
 LOG = None
 LOG_LOCK = threading.Lock()
+MEDIA = None	# --media DIR
+MEDIA_TYPES = {".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m3u8": "application/vnd.apple.mpegurl",
+               ".ts": "video/mp2t", ".m4s": "video/iso.segment", ".mpd": "application/dash+xml",
+               ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".png": "image/png"}
+
+
+def media_file(name):
+    """(type, bytes) of DIR/name for --media, or None."""
+    if MEDIA is None or "/" in name or name.startswith("."):
+        return None
+    path = os.path.join(MEDIA, name)
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return MEDIA_TYPES.get(os.path.splitext(name)[1], "application/octet-stream"), f.read()
+
+
+def byte_range(header, size):
+    """(first, last) for a single "bytes=A-B", "bytes=A-" or "bytes=-N"; None otherwise."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    a, _, b = header[6:].partition("-")
+    try:
+        if a == "":
+            first, last = max(0, size - int(b)), size - 1
+        else:
+            first, last = int(a), (int(b) if b else size - 1)
+    except ValueError:
+        return None
+    if first > last or first >= size:
+        return None
+    return first, min(last, size - 1)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -74,15 +110,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOG_LOCK:
                 LOG.write(f"{addr}:{port} {kind} {self.headers.get('Host', '-')} {path}\n")
                 LOG.flush()
-        ctype, body = FILES.get(path.rsplit("/", 1)[-1], ("text/plain", None))
+        name = path.rsplit("/", 1)[-1]
+        ctype, body = FILES.get(name) or media_file(name) or ("text/plain", None)
+        rng = byte_range(self.headers.get("Range"), len(body)) if body is not None else None
         if body is None:
             self.send_response(404)
             body = b"not found\n"
+        elif rng is not None:
+            self.send_response(206)
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (rng[0], rng[1], len(body)))
+            body = body[rng[0]:rng[1] + 1]
         else:
             self.send_response(200)
+            self.send_header("Accept-Ranges", "bytes")
         if ctype:		# "": a reply without a type, as S3 sends some
             self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        # as media servers and CDNs answer a player on another origin (hls.js fetches by XHR)
+        self.send_header("Access-Control-Allow-Origin", "*")
         # Cacheable, so the benchmark can measure Squid serving hits (the lab caches nothing).
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
@@ -98,7 +143,7 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
-    global LOG
+    global LOG, MEDIA
     args = sys.argv[1:]
     seconds = float(args.pop(0))
     tls = None
@@ -109,6 +154,8 @@ def main():
             tls.load_cert_chain(val)
         elif opt == "--log":
             LOG = open(val, "a", encoding="ascii")
+        elif opt == "--media":
+            MEDIA = val
         elif opt == "--huge-mb":	# the benchmark's large media file, "huge.mp4"
             FILES["huge.mp4"] = ("video/mp4", bytes(int(val) << 20))
         else:
