@@ -132,4 +132,38 @@ for LAB_SCANNER in virus_scan avscan; do
 	check "$s: cache.log clean" "$(lab_cache_trouble)" ""
 	lab_stop
 done
+
+# Faults, with Debian's virus_scan. The helper killed while kPoint plays: Squid answers from
+# its cache of the helper's answers (ttl=300), kPoint goes on unscanned, and nothing else
+# skips the scanner. Then the scanner stopped: kPoint goes on (its requests and media never
+# go to it), and the rest follows the lab's bypass=off: refused, never delivered unscanned.
+LAB_SCANNER=virus_scan
+lab_start
+p=/faults
+check "before: kPoint's segment" "$(get mp001se.kpoint.com "$p/k1/seg.ts")" "200 video/mp2t"
+helpers=$(pgrep -d' ' -f "^\(ext_kpoint_acl\) .*$LAB/")
+check "the lab's helpers found" "$([ -n "$helpers" ] && echo yes)" yes
+# shellcheck disable=SC2086  # a list of pids
+kill -9 $helpers
+check "helpers killed: kPoint's next segment, from Squid's cached answer" \
+    "$(get mp001se.kpoint.com "$p/k1/seg.ts")" "200 video/mp2t"
+check "helpers killed: another site's EICAR still blocked" \
+    "$(get www.other.example "$p/o1/eicar.com" | cut -c1-3) $(body_has 'VIRUS FOUND')" "403 yes"
+lab_scanner_settled
+check "helpers killed: kPoint's segment never reached the scanner" "$(scanned "$p/k1/")" none
+kill "$LAB_ICAP_PID"
+wait "$LAB_ICAP_PID" 2> /dev/null
+pkill -f "c-icap -N -f $LAB/icap/c-icap.conf"
+wait_for 10 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$LAB_ICAP_PORT) 2> /dev/null"
+check "the scanner is down" "$?" 0
+check "scanner down: kPoint's segment still delivered" \
+    "$(get mp001se.kpoint.com "$p/k2/seg.ts")" "200 video/mp2t"
+check "scanner down: kPoint's MP4 still delivered" \
+    "$(get mp001se.kpoint.com "$p/k2/test.mp4")" "200 video/mp4"
+other=$(get www.other.example "$p/o2/index.html" | cut -c1-3)
+check "scanner down: another site is refused (bypass=off), not delivered unscanned" \
+    "$([ "$other" != 200 ] && echo refused)" refused
+check "scanner down: the origin never served the other site's page" \
+    "$(lab_origin_saw "$LAB_OTHER:$O" "$p/o2/index.html")" 0
+lab_stop
 finish
