@@ -103,8 +103,22 @@ for LAB_SCANNER in virus_scan avscan; do
 	    "$octet" 261696 ;;
 	esac
 
+	# A creator's upload: 50 MB POSTed to kPoint arrives whole and never goes to REQMOD.
+	if [ "$s" = virus_scan ]; then
+		head -c $((50 << 20)) /dev/urandom > "$TMP/upload.bin"
+		sum=$(sha256sum "$TMP/upload.bin" | cut -d' ' -f1)
+		check "$s: a 50 MB upload to kPoint arrives whole" \
+		    "$(curl -s -m 60 -x "http://127.0.0.1:$LAB_SQUID_PORT" --data-binary "@$TMP/upload.bin" \
+		    -H 'Content-Type: application/octet-stream' "http://portal.kpoint.com:$O$p/k/upload")" \
+		    "$((50 << 20)) $sum"
+		rm -f "$TMP/upload.bin"
+	fi
+
 	lab_scanner_settled
 	check "$s: the scanner's log settled" "$?" 0
+	# (its body never went to REQMOD; its short text reply is scanned, as kPoint's pages are)
+	[ "$s" = virus_scan ] && check "$s: the upload to kPoint: no REQMOD, only its reply scanned" \
+	    "$(scanned "$p/k/upload")" RESPMOD
 	# What c-icap saw, and what clamd found.
 	for f in eicar.com eicar.html eicar.mp4 eicar.ts; do
 		check "$s: c-icap scanned the other site's $f both ways" \

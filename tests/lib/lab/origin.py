@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """origin.py: the origin server for the Squid lab. Serves a few small files with exact content
 types (MP4, FLV, MP3, SWF, HTML) and one large MP4 on loopback addresses only, one thread per
-listener, plain HTTP or TLS.
+listener, plain HTTP or TLS, and takes uploads (POST: answers the body's length and SHA-256).
 
 usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] [--huge-mb N] [--media DIR]
                  ADDR:PORT[:tls]...
@@ -10,6 +10,7 @@ usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] [--huge-mb N] [--
   too (by the last part of the path, typed by their extension), with single byte ranges
   ("Range: bytes=A-B", 206), as a media server does for a player's seek.
 """
+import hashlib
 import http.server
 import ipaddress
 import os
@@ -130,6 +131,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", "*")
         # Cacheable, so the benchmark can measure Squid serving hits (the lab caches nothing).
         self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        """An upload: read the whole body, log it, answer with its length and SHA-256."""
+        path = self.path.split("?", 1)[0]
+        if "://" in path:
+            path = "/" + path.split("/", 3)[3]
+        left = int(self.headers.get("Content-Length", "0"))
+        digest = hashlib.sha256()
+        while left > 0:
+            chunk = self.rfile.read(min(left, 1 << 16))
+            if not chunk:
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+        if LOG is not None:
+            addr, port = self.connection.getsockname()[:2]
+            kind = "tls" if isinstance(self.connection, ssl.SSLSocket) else "plain"
+            with LOG_LOCK:
+                LOG.write(f"{addr}:{port} {kind} {self.headers.get('Host', '-')} {path}\n")
+                LOG.flush()
+        body = ("%s %s\n" % (self.headers.get("Content-Length", "0"), digest.hexdigest())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
