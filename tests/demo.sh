@@ -17,9 +17,31 @@ set -u
 . "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
-LAB_ORIGIN_PORT=80	# the built-in list allows 80, 443, 1935 and 5222 only
-LAB_SECONDS=120
-LAB_TLS=1
+# Read by lab.sh: the origin on port 80 (the built-in list allows 80, 443, 1935 and 5222
+# only), a lab that ends itself after 180 s, with TLS (SslBump).
+# shellcheck disable=SC2034
+LAB_ORIGIN_PORT=80 LAB_SECONDS=180 LAB_TLS=1
+
+# The browser part: Debian's chromium plays a 12 s H.264/AAC clip as HLS (made by ffmpeg here)
+# from a kPoint-like page; without chromium, ffmpeg or the npm packages it is skipped, saying so.
+B=$TOP_SRCDIR/tests/lib/browser
+SHOTS=${DEMO_SHOTS:-/tmp/ext_kpoint_acl-demo}
+browser=yes
+for tool in chromium ffmpeg node; do
+	command -v "$tool" > /dev/null || browser="skipped: no $tool (tests/setup.sh installs it)"
+done
+[ -f "$B/node_modules/hls.js/dist/hls.min.js" ] ||
+    browser="skipped: no npm packages (tests/setup.sh runs npm ci --prefix tests/lib/browser)"
+if [ "$browser" = yes ]; then
+	LAB_MEDIA=$TMP/media
+	mkdir -p "$LAB_MEDIA" "$SHOTS"
+	ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=duration=12:size=320x240:rate=25 \
+	    -f lavfi -i sine=frequency=440:duration=12 -c:v libx264 -pix_fmt yuv420p -g 50 \
+	    -keyint_min 50 -sc_threshold 0 -b:v 400k -c:a aac -b:a 64k -f hls -hls_time 2 \
+	    -hls_playlist_type vod -hls_segment_filename "$LAB_MEDIA/clip-%02d.ts" \
+	    "$LAB_MEDIA/clip.m3u8" && cp "$B/player.html" "$LAB_MEDIA/" && chmod -R a+rX "$TMP" ||
+	    browser="skipped: ffmpeg could not make the clip"
+fi
 lab_start
 
 # request kind, target, expected Squid verdict, expected scanner sightings
@@ -116,6 +138,47 @@ for host in mp001se.kpoint.com www.other.example; do
 	fi
 	printf '  %-30s %-30s %s\n' "$host" "$what" "$mark"
 done
+
+# In the browser: kPoint's HLS, the same from another site (scanned), that site's EICAR.
+printf '\nIn the browser (chromium, headless, through the proxy; screenshots in %s)\n' "$SHOTS"
+if [ "$browser" = yes ]; then
+	printf '  %-34s %-12s %-16s %-12s %s\n' "page" "first frame" "played (of 5 s)" \
+	    "rebuffering" ""
+	for what in kpoint:mp001se.kpoint.com/h/clip.m3u8 other:www.other.example/h/clip.m3u8 \
+	    eicar:www.other.example/x/eicar.com; do
+		name=${what%%:*} target=http://${what#*:}
+		url=$target
+		[ "$name" = eicar ] || url="http://portal.kpoint.com/p/player.html#$target"
+		node "$B/play.js" --proxy "http://127.0.0.1:$LAB_SQUID_PORT" --page "$url" \
+		    --inject "$B/node_modules/hls.js/dist/hls.min.js" --seconds 20 --watch 5 \
+		    --screenshot "$SHOTS/$name.png" --profile "$TMP/profile-$name" \
+		    > "$TMP/$name.json" 2> /dev/null
+		read -r played ff secs stall title < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r.get("played"), r.get("firstFrameMs"), r.get("playedS"), r.get("stallMs"),
+      (r.get("title") or "-").replace(" ", "_"))' "$TMP/$name.json")
+		case $name in
+		kpoint)
+			if [ "$played" = True ] && python3 -c "import sys; sys.exit(not ($secs >= 4))"
+			then mark=ok; good=$((good + 1)); else
+				mark="UNEXPECTED (kPoint must play)"; bad=$((bad + 1)); fi ;;
+		other) mark="(scanned: what this Squid does with it)" ;;
+		eicar)
+			if [ "$title" = VIRUS_FOUND ]; then mark="ok: the scanner's VIRUS FOUND page"
+				good=$((good + 1))
+			else mark="UNEXPECTED (want the scanner's page)"; bad=$((bad + 1)); fi ;;
+		esac
+		if [ "$name" = eicar ]; then
+			printf '  %-34s %-42s %s\n' "${target#http://}" "-" "$mark"
+		else
+			printf '  %-34s %-12s %-16s %-12s %s\n' "${target#http://}" "${ff} ms" \
+			    "${secs} s" "${stall} ms" "$mark"
+		fi
+	done
+else
+	echo "  $browser"
+fi
 
 printf '\ndecision log (%s):\n' "kpoint-decisions.log"
 sed 's/^/  /' "$LAB/kpoint-decisions.log"

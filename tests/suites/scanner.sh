@@ -18,7 +18,8 @@
 trap 'lab_stop; cleanup_tmp' EXIT
 
 LAB_ORIGIN_PORT=$(lab_free_port)
-LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT"	# the lab's origins listen on a port of their own
+# shellcheck disable=SC2034  # read by lab.sh: the origins listen on a port of their own
+LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT"
 O=$LAB_ORIGIN_PORT
 
 # get HOST PATH: "status type" of a GET through Squid; the body in $TMP/body

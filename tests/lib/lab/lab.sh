@@ -102,7 +102,7 @@ lab_start() {
 	fi
 	# LAB_MEDIA: a directory whose files the origin serves too (with byte ranges)
 	python3 "$TOP_SRCDIR/tests/lib/lab/origin.py" "$LAB_SECONDS" --log "$LAB/origin.log" \
-	    "${tls_args[@]}" ${LAB_MEDIA:+--media "$LAB_MEDIA"} \
+	    ${LAB_MEDIA:+--media "$LAB_MEDIA"} "${tls_args[@]}" \
 	    "$LAB_KPOINT:$LAB_ORIGIN_PORT" "$LAB_CDN:$LAB_ORIGIN_PORT" "$LAB_OTHER:$LAB_ORIGIN_PORT" \
 	    "$LAB_KPOINT:1935" "$LAB_KPOINT:5222" "$LAB_OTHER:1935" "$LAB_OTHER:5222" \
 	    > "$LAB/origin.out" 2>&1 &
