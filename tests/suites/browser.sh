@@ -35,6 +35,20 @@ ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=duration=12:size=320x240
     ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f hls -hls_time 2 \
     -hls_playlist_type vod -hls_segment_filename "$M/clip-%02d.ts" "$M/clip.m3u8"
 check "ffmpeg made the clip and its HLS" "$?" 0
+# The other forms a player fetches: DASH (CMAF segments), HLS with fMP4 segments, HLS whose
+# segments are served with a generic type (.bin: application/octet-stream, as S3 labels them),
+# and an MP3.
+ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f dash -seg_duration 2 \
+    -use_template 1 -use_timeline 0 -init_seg_name 'dinit-$RepresentationID$.m4s' \
+    -media_seg_name 'dchunk-$RepresentationID$-$Number%05d$.m4s' "$M/clip.mpd" &&
+    ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f hls -hls_time 2 \
+    -hls_playlist_type vod -hls_segment_type fmp4 -hls_fmp4_init_filename finit.mp4 \
+    -hls_segment_filename "$M/fseg-%02d.m4s" "$M/fclip.m3u8" &&
+    ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f hls -hls_time 2 \
+    -hls_playlist_type vod -hls_segment_filename "$M/oclip-%02d.bin" "$M/oclip.m3u8" &&
+    ffmpeg -hide_banner -loglevel error -f lavfi -i sine=frequency=440:duration=6 \
+    -c:a libmp3lame -b:a 64k "$M/tone.mp3"
+check "ffmpeg made DASH, fMP4 HLS, generic-typed HLS and an MP3" "$?" 0
 cp "$B/player.html" "$M/"
 chmod -R a+rX "$TMP"
 
@@ -52,7 +66,8 @@ play() {
 	local name=$1 url=$2
 	shift 2
 	node "$B/play.js" --proxy "http://127.0.0.1:$LAB_SQUID_PORT" --page "$url" \
-	    --inject "$B/node_modules/hls.js/dist/hls.min.js" --screenshot "$shots/$name.png" \
+	    --inject "$B/node_modules/hls.js/dist/hls.min.js,$B/node_modules/dashjs/dist/dash.all.min.js" \
+	    --screenshot "$shots/$name.png" \
 	    --profile "$TMP/profile-$name" "$@" > "$TMP/$name.json" 2> "$TMP/$name.err"
 	echo "  $name: $(cat "$TMP/$name.json")"
 }
@@ -79,6 +94,38 @@ check "kPoint HLS: plays" "$(field kpoint-hls played) $(field kpoint-hls errors)
 check "kPoint HLS: 5 s of playback in 5 s, no rebuffering" \
     "$(python3 -c "print($(field kpoint-hls playedS) >= 4 and $(field kpoint-hls stallMs) < 500)")" True
 
+# DASH (dash.js, CMAF), HLS with fMP4 segments, and an MP3, from kPoint: each plays on.
+play kpoint-dash "$page#http://mp001se.kpoint.com:$O/d/clip.mpd" --seconds 20 --watch 4
+check "kPoint DASH: plays, 4 s in 4 s" \
+    "$(python3 -c "print($(field kpoint-dash played) and $(field kpoint-dash playedS) >= 3)")" True
+play kpoint-fmp4 "$page#http://mp001se.kpoint.com:$O/f/fclip.m3u8" --seconds 20 --watch 4
+check "kPoint HLS with fMP4 segments: plays, 4 s in 4 s" \
+    "$(python3 -c "print($(field kpoint-fmp4 played) and $(field kpoint-fmp4 playedS) >= 3)")" True
+play kpoint-mp3 "$page#http://mp001se.kpoint.com:$O/a/tone.mp3" --seconds 15 --watch 2
+check "kPoint MP3: plays" \
+    "$(python3 -c "print($(field kpoint-mp3 played) and $(field kpoint-mp3 playedS) >= 1.5)")" True
+# Chromium's own HLS, where this build has it (canPlayType says): the playlist as src.
+if [ "$(field kpoint-hls canPlayHls)" != "" ] && [ "$(field kpoint-hls canPlayHls)" != None ]; then
+	play kpoint-native "$page#native:http://mp001se.kpoint.com:$O/h/clip.m3u8" --seconds 20 \
+	    --watch 4
+	check "kPoint HLS in chromium's own player: plays" \
+	    "$(python3 -c "print($(field kpoint-native played) and $(field kpoint-native playedS) >= 3)")" True
+else
+	echo "  this chromium has no HLS player of its own (canPlayType: none); hls.js it is"
+fi
+# kPoint's HLS with its segments labelled application/octet-stream: not listed media, so
+# scanned (the safety rule). What that costs the viewer depends on the Squid, as for any
+# scanned reply: 5.7 stalls after the first segment, 6.13 and 7.7 play it, scanned.
+play kpoint-generic "$page#http://mp001se.kpoint.com:$O/o/oclip.m3u8" --seconds 20 --watch 5
+generic=$(field kpoint-generic playedS)
+if [ "$major" = 5 ]; then
+	check "kPoint HLS, segments typed application/octet-stream, Squid 5.7: scanned, stalls" \
+	    "$(python3 -c "print(${generic:-0} < 4)")" True
+else
+	check "kPoint HLS, segments typed application/octet-stream, Squid $major: plays, scanned" \
+	    "$(python3 -c "print(${generic:-0} >= 4)")" True
+fi
+
 # The same HLS from a site that is not kPoint: every request and segment scanned.
 play other-hls "$page#http://www.other.example:$O/h/clip.m3u8" --seconds 20 --watch 5
 other_played=$(field other-hls playedS)
@@ -94,12 +141,15 @@ fi
 play other-eicar "http://www.other.example:$O/x/eicar.com" --seconds 10
 check "other site's EICAR: the browser shows the scanner's page" \
     "$(field other-eicar title)" "VIRUS FOUND"
-check "screenshots saved" "$(find "$shots" -name '*.png' -size +1k | wc -l)" 4
+check "screenshots saved" "$(find "$shots" -name '*.png' -size +1k | wc -l)" \
+    "$(find "$TMP" -maxdepth 1 -name '*.json' | wc -l)"
 
 lab_scanner_settled
 check "the scanner's log settled" "$?" 0
-check "the scanner never saw kPoint's media" \
-    "$(grep -cE "mp001se\.kpoint\.com:$O/(m|h)/" "$LAB/icap/access.log")" 0
+check "the scanner never saw kPoint's listed media" \
+    "$(grep -cE "mp001se\.kpoint\.com:$O/(m|h|d|f|a)/" "$LAB/icap/access.log")" 0
+check "the scanner saw kPoint's generic-typed segments' replies" \
+    "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "mp001se.kpoint.com:$O/o/oclip-00.bin")" 1
 check "the scanner saw the other site's segments" \
     "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "www.other.example:$O/h/clip-00.ts")" 1
 # No request left the lab: every server Squid reached is on loopback (the lab's Squid resolves

@@ -9,8 +9,8 @@
 //                     [--watch S] [--screenshot FILE] [--profile DIR] [--inject SCRIPT.js]
 // --watch: after the first frame, how long to watch it play (playedS: how far it got;
 // stallMs: time spent rebuffering), before any seek.
-// --inject: a script put into every page before its own (hls.js), never fetched through the
-// proxy.
+// --inject: scripts (comma-separated) put into every page before its own (hls.js, dash.js),
+// never fetched through the proxy.
 // --page is the page to open (player.html#MEDIA to play MEDIA, or any URL to just load it).
 "use strict";
 const { spawn } = require("child_process");
@@ -73,8 +73,12 @@ async function main() {
 	const client = await CDP({ port: await devtoolsPort() });
 	const { Page, Runtime } = client;
 	await Page.enable();
-	if (inject)
-		await Page.addScriptToEvaluateOnNewDocument({ source: fs.readFileSync(inject, "utf8") });
+	// run when the document is there (dash.js wants it), before the page's own DOMContentLoaded
+	// handlers (the player starts in one): listeners added first run first
+	for (const file of inject ? inject.split(",") : [])
+		await Page.addScriptToEvaluateOnNewDocument({ source:
+		    "window.addEventListener('DOMContentLoaded', function () {\n" +
+		    fs.readFileSync(file, "utf8") + "\n});" });
 	const evaluate = async (expr, awaitPromise) => {
 		const r = await Runtime.evaluate({ expression: expr, returnByValue: true, awaitPromise });
 		return r.result.value;
