@@ -13,16 +13,20 @@
 #  5. reloads of a 1M-entry list while answering one request at a time: the longest answer
 #  6. HTTPS through squid-openssl: kPoint spliced by the SslBump snippet, by a native acl,
 #     another site bumped, a plain CONNECT tunnel (bench/tls.sh)
+#  7. the viewer: a kPoint video in Chromium through the scanning proxy with the snippets,
+#     through the same proxy without them, and with no proxy: time to first frame,
+#     rebuffering, seek, the scanner's CPU per GiB, and the plot bench/viewer.png
+#     (bench/viewer.sh; chromium, ffmpeg, gnuplot and the npm packages of tests/setup.sh)
 # CPU times come from bench/cputime.py (wait4), not from the shell's 1 ms `time`.
 # Needs: tests/setup.sh (it builds, and installs squid, python3 and wrk). Run as root (Squid).
-#     bash bench/run.sh            # everything, about 5 minutes
+#     bash bench/run.sh            # everything, about 14 minutes (part 7: 8)
 #     BENCH_PARTS="1 3" bash bench/run.sh
 #     SQUID=/path/to/squid BENCH_PARTS="4 6" bash bench/run.sh   # parts 4 and 6 on another Squid
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 HELPER=$TOP/build/helper/ext_kpoint_acl
-: "${BENCH_PARTS:=1 2 3 4 5 6}"
+: "${BENCH_PARTS:=1 2 3 4 5 6 7}"
 [ -x "$HELPER" ] || { echo "bench: run tests/setup.sh first" >&2; exit 1; }
 make -C build -s bench/ceiling bench/lookup bench/origin || exit 1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kpoint-bench.XXXXXX")
@@ -108,5 +112,12 @@ esac
 
 case " $BENCH_PARTS " in *" 6 "*)
 	bash bench/tls.sh
+	;;
+esac
+
+case " $BENCH_PARTS " in *" 7 "*)
+	echo
+	echo "7. the viewer, in Chromium (bench/viewer.sh)"
+	bash bench/viewer.sh | sed 's/^/   /'
 	;;
 esac

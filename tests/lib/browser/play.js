@@ -5,12 +5,14 @@
 // (chrome-remote-interface, pinned by package-lock.json). Starts chromium itself and always
 // stops it (by its pid); the whole run is bounded by --seconds.
 //
-// usage: node play.js --proxy http://127.0.0.1:PORT --page URL [--seconds N] [--seek S]
+// usage: node play.js --proxy http://127.0.0.1:PORT | --direct "MAP host addr, ..."
+//                     --page URL [--seconds N] [--seek S]
 //                     [--watch S] [--screenshot FILE] [--profile DIR] [--inject SCRIPT.js]
 // --watch: after the first frame, how long to watch it play (playedS: how far it got;
 // stallMs: time spent rebuffering), before any seek.
 // --inject: scripts (comma-separated) put into every page before its own (hls.js, dash.js),
 // never fetched through the proxy.
+// --direct: no proxy; chromium's host resolver rules map the names to the lab's addresses.
 // --page is the page to open (player.html#MEDIA to play MEDIA, or any URL to just load it).
 "use strict";
 const { spawn } = require("child_process");
@@ -24,6 +26,7 @@ function option(name, fallback) {
 	return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 const proxy = option("proxy");
+const direct = option("direct");
 const page = option("page");
 const seconds = Number(option("seconds", "15"));
 const seekTo = option("seek") === undefined ? null : Number(option("seek"));
@@ -31,7 +34,7 @@ const screenshot = option("screenshot");
 const inject = option("inject");
 const watch = Number(option("watch", "1"));
 const profile = option("profile") || fs.mkdtempSync(path.join(os.tmpdir(), "kpoint-chromium."));
-if (!proxy || !page) {
+if ((!proxy && !direct) || !page) {
 	console.error("usage: play.js --proxy URL --page URL [--seconds N] [--seek S] [--screenshot F]");
 	process.exit(2);
 }
@@ -48,7 +51,8 @@ const browser = spawn("chromium", [
 	"--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication," +
 	    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
 	"--autoplay-policy=no-user-gesture-required", "--mute-audio",
-	"--proxy-server=" + proxy, "--proxy-bypass-list=<-loopback>",
+	...(proxy ? ["--proxy-server=" + proxy, "--proxy-bypass-list=<-loopback>"] :
+	    ["--no-proxy-server", "--host-resolver-rules=" + direct]),
 	"--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=400,360",
 	"about:blank",
 ], { stdio: ["ignore", "ignore", "pipe"] });
