@@ -339,13 +339,20 @@ def empty_lists():
     h.end()
 
 
+def big_list(name, head):
+    """TMP/name.conf: head, then 300000 hosts hN.name.example (it takes a while to load)."""
+    path = os.path.join(TMP, name + ".conf")
+    with open(path, "w") as f:
+        f.write(head)
+        for i in range(0, 300000, 10):
+            f.write("host " + " ".join("h%d.%s.example" % (j, name) for j in range(i, i + 10)) +
+                    "\n")
+    return path
+
+
 def reload_keeps_answering():
     """A list of 300000 hosts loads for a while: answers must keep coming meanwhile."""
-    path = os.path.join(TMP, "big.conf")
-    with open(path, "w") as f:
-        f.write("port 443\n")
-        for i in range(0, 300000, 10):
-            f.write("host " + " ".join("h%d.big.example" % j for j in range(i, i + 10)) + "\n")
+    path = big_list("big", "port 443\n")
     h = Helper(["-c", path])
     check("big list: loaded", h.ask("h7.big.example 443 - -", timeout=30) ==
           "OK kpoint_=1 log=kpoint-allow:h7.big.example")
@@ -517,11 +524,7 @@ def deleted_list():
 
 def reload_during_reload():
     """SIGHUP while a reload runs: the second is not lost; a second reload follows."""
-    path = os.path.join(TMP, "twice.conf")
-    with open(path, "w") as f:
-        f.write("port 443\nhost mp001se.kpoint.com\n")
-        for i in range(0, 300000, 10):
-            f.write("host " + " ".join("h%d.twice.example" % j for j in range(i, i + 10)) + "\n")
+    path = big_list("twice", "port 443\nhost mp001se.kpoint.com\n")
     h = Helper(["-c", path])
     check("reload during reload: loaded", h.ask(KP, timeout=30) == OK_KP)
     h.p.send_signal(signal.SIGHUP)

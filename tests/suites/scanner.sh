@@ -80,10 +80,10 @@ for LAB_SCANNER in virus_scan avscan; do
 	check "$s: CloudFront segment with no type: delivered" \
 	    "$(get d1.cloudfront.net "$p/c/seg-none.ts" | cut -c1-3)" 200
 
-	# A segment of a real size (256 KiB: 1392 TS packets). kPoint's: exempt, at once. Another site's goes
-	# through the scanner: Squid 6.13 and 7.7 deliver it scanned; Debian 12's Squid 5.7
-	# delivers nothing, ever, for any scanned reply over 64 KiB behind virus_scan (every
-	# Debian way of configuring it; doc/squid-conf.md, "Squid versions"). Bounded: 5 s.
+	# A segment of a real size (256 KiB: 1392 TS packets). kPoint's: exempt, at once. Another
+	# site's goes through the scanner: Squid 6.13 and 7.7 deliver it scanned; Debian 12's
+	# Squid 5.7 nearly always delivers nothing of a scanned reply over 64 KiB behind
+	# virus_scan (doc/squid-conf.md, "Behind a real scanner"). Bounded: 5 s.
 	check "$s: kPoint's 256 KiB segment: at once" \
 	    "$(curl -s -o /dev/null -m 5 -x "http://127.0.0.1:$LAB_SQUID_PORT" \
 	    -w '%{http_code} %{size_download}' "http://mp001se.kpoint.com:$O$p/k/seg-big.ts")" \
@@ -95,10 +95,10 @@ for LAB_SCANNER in virus_scan avscan; do
 	octet=$(curl -s -o /dev/null -m 5 -x "http://127.0.0.1:$LAB_SQUID_PORT" \
 	    -w '%{size_download}' "http://d1.cloudfront.net:$O$p/c/seg-big-octet.ts")
 	case $("$SQUID" -v | sed -n 's/.*Version \([0-9]*\)\..*/\1/p') in
-	5) check "$s: another site's 256 KiB segment through Squid 5: stalls (no byte in 5 s)" \
-	    "$big" 0
-	   check "$s: CloudFront's 256 KiB segment as binary/octet-stream, Squid 5: stalls" \
-	    "$octet" 0 ;;
+	5)	# Squid 5.7's stall: usual, not certain (once in about twenty runs it delivered),
+		# so said, not judged; that these went to the scanner is judged below
+		echo "  $s, Squid 5: another site's 256 KiB segment: $big of 261696 bytes in 5 s;" \
+		    "CloudFront's as binary/octet-stream: $octet" ;;
 	*) check "$s: another site's 256 KiB segment: scanned and delivered" "$big" 261696
 	   check "$s: CloudFront's 256 KiB segment as binary/octet-stream: scanned, delivered" \
 	    "$octet" 261696 ;;
@@ -133,6 +133,8 @@ for LAB_SCANNER in virus_scan avscan; do
 	check "$s: c-icap never saw CloudFront's segment" "$(scanned "$p/c/eicar.ts")" none
 	check "$s: c-icap never saw kPoint's player files" "$(scanned "$p/k/player/")" none
 	check "$s: c-icap never saw kPoint's 256 KiB segment" "$(scanned "$p/k/seg-big.ts")" none
+	check "$s: another site's 256 KiB segment went to the scanner" \
+	    "$(scanned "$p/o/seg-big.ts")" REQMOD+RESPMOD
 	check "$s: c-icap was sent CloudFront's generic-typed segment" \
 	    "$(scanned "$p/c/seg-big-octet.ts")" RESPMOD
 	for f in index.m3u8 seg.ts manifest.mpd chunk.m4s audio.aac captions.vtt; do

@@ -101,7 +101,8 @@ def byte_range(header, size):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self):
+    def logged_path(self):
+        """The request's path (no query), written to --log's file as it arrived."""
         path = self.path.split("?", 1)[0]
         if "://" in path:            # absolute form, if a proxy ever sends it
             path = "/" + path.split("/", 3)[3]
@@ -111,6 +112,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOG_LOCK:
                 LOG.write(f"{addr}:{port} {kind} {self.headers.get('Host', '-')} {path}\n")
                 LOG.flush()
+        return path
+
+    def do_GET(self):
+        path = self.logged_path()
         name = path.rsplit("/", 1)[-1]
         ctype, body = FILES.get(name) or media_file(name) or ("text/plain", None)
         rng = byte_range(self.headers.get("Range"), len(body)) if body is not None else None
@@ -136,9 +141,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         """An upload: read the whole body, log it, answer with its length and SHA-256."""
-        path = self.path.split("?", 1)[0]
-        if "://" in path:
-            path = "/" + path.split("/", 3)[3]
         left = int(self.headers.get("Content-Length", "0"))
         digest = hashlib.sha256()
         while left > 0:
@@ -147,12 +149,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 break
             digest.update(chunk)
             left -= len(chunk)
-        if LOG is not None:
-            addr, port = self.connection.getsockname()[:2]
-            kind = "tls" if isinstance(self.connection, ssl.SSLSocket) else "plain"
-            with LOG_LOCK:
-                LOG.write(f"{addr}:{port} {kind} {self.headers.get('Host', '-')} {path}\n")
-                LOG.flush()
+        self.logged_path()
         body = ("%s %s\n" % (self.headers.get("Content-Length", "0"), digest.hexdigest())).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
