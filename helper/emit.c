@@ -336,10 +336,11 @@ emit_squid(const struct allowlist *al, FILE *out)
 		fprintf(out, " kpoint_dst_re");
 	if (w.ip)
 		fprintf(out, " kpoint_ip");
-	fprintf(out, "\n# Use (see doc/operator-tools.md): http_access allow localnet kpoint kpoint_ports\n"
-	    "#                  http_access deny kpoint !kpoint_ports\n"
-	    "#                  adaptation_access scanner_req deny kpoint\n"
-	    "#                  adaptation_access scanner_resp deny kpoint kpoint_media\n");
+	fprintf(out, "\n# Use (doc/operator-tools.md):\n"
+	    "#   http_access allow localnet kpoint kpoint_ports\n"
+	    "#   http_access deny kpoint !kpoint_ports\n"
+	    "#   adaptation_access scanner_req deny kpoint\n"
+	    "#   adaptation_access scanner_resp deny kpoint kpoint_media\n");
 	free(r);
 }
 
