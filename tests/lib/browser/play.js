@@ -12,7 +12,8 @@
 // stallMs: time spent rebuffering), before any seek.
 // --inject: scripts (comma-separated) put into every page before its own (hls.js, dash.js),
 // never fetched through the proxy.
-// --direct: no proxy; chromium's host resolver rules map the names to the lab's addresses.
+// --direct: no proxy; chromium's host resolver rules map the names to the lab's addresses
+// (every other name fails, as it does through the proxy).
 // --page is the page to open (player.html#MEDIA to play MEDIA, or any URL to just load it).
 "use strict";
 const { spawn } = require("child_process");
@@ -51,8 +52,11 @@ const browser = spawn("chromium", [
 	"--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication," +
 	    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
 	"--autoplay-policy=no-user-gesture-required", "--mute-audio",
-	...(proxy ? ["--proxy-server=" + proxy, "--proxy-bypass-list=<-loopback>"] :
-	    ["--no-proxy-server", "--host-resolver-rules=" + direct]),
+	// Chromium resolves no name of its own beyond the lab's: every other name fails here, so
+	// not even a DNS query for its background services leaves the machine
+	...(proxy ? ["--proxy-server=" + proxy, "--proxy-bypass-list=<-loopback>",
+	    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] :
+	    ["--no-proxy-server", "--host-resolver-rules=" + direct + ", MAP * ~NOTFOUND"]),
 	"--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=400,360",
 	"about:blank",
 ], { stdio: ["ignore", "ignore", "pipe"] });
