@@ -25,13 +25,7 @@ done
 
 M=$TMP/media
 mkdir -p "$M"
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=duration=60:size=640x360:rate=25 \
-    -f lavfi -i sine=frequency=440:duration=60 -c:v libx264 -preset veryfast -pix_fmt yuv420p \
-    -g 50 -keyint_min 50 -sc_threshold 0 -b:v 1400k -maxrate 1500k -bufsize 3000k \
-    -c:a aac -b:a 64k -movflags +faststart "$M/film.mp4" &&
-    ffmpeg -hide_banner -loglevel error -i "$M/film.mp4" -c copy -f hls -hls_time 2 \
-    -hls_playlist_type vod -hls_segment_filename "$M/film-%02d.ts" "$M/film.m3u8" ||
-    { echo "viewer: ffmpeg failed"; exit 1; }
+lab_make_media "$M" film 60 640x360 1400 || { echo "viewer: ffmpeg failed"; exit 1; }
 cp "$B/player.html" "$M/"
 chmod -R a+rX "$TMP"
 

@@ -35,11 +35,8 @@ done
 if [ "$browser" = yes ]; then
 	LAB_MEDIA=$TMP/media
 	mkdir -p "$LAB_MEDIA" "$SHOTS"
-	ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=duration=12:size=320x240:rate=25 \
-	    -f lavfi -i sine=frequency=440:duration=12 -c:v libx264 -pix_fmt yuv420p -g 50 \
-	    -keyint_min 50 -sc_threshold 0 -b:v 400k -c:a aac -b:a 64k -f hls -hls_time 2 \
-	    -hls_playlist_type vod -hls_segment_filename "$LAB_MEDIA/clip-%02d.ts" \
-	    "$LAB_MEDIA/clip.m3u8" && cp "$B/player.html" "$LAB_MEDIA/" && chmod -R a+rX "$TMP" ||
+	lab_make_media "$LAB_MEDIA" clip 12 && cp "$B/player.html" "$LAB_MEDIA/" &&
+	    chmod -R a+rX "$TMP" ||
 	    browser="skipped: ffmpeg could not make the clip"
 fi
 lab_start

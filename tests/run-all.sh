@@ -101,7 +101,7 @@ if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability 
     -D_GNU_SOURCE -I helper -I build/helper helper/*.c tests/unit/*.c tests/fuzz/*.c bench/*.c \
     > build/cppcheck.out 2>&1 &&
     shellcheck -S warning tests/*.sh tests/suites/*.sh tests/lib/*.sh tests/lib/lab/*.sh \
-    tests/fuzz/*.sh bench/*.sh .ci/run \
+    tests/lib/browser/*.sh tests/fuzz/*.sh bench/*.sh .ci/run \
     helper/gen-defaults.sh helper/ext_kpoint_acl-sync > build/shellcheck.out 2>&1 &&
     make -s -C build check-layers > build/layers.out 2>&1; then
 	echo "  cppcheck and shellcheck: no findings; $(cat build/layers.out)"

@@ -4,9 +4,9 @@
 # virus_scan module and clamd, the real scanner of the tests and the demo) and to
 # test (curl, python3, openssl, iproute2, valgrind, clang with libFuzzer, debhelper and lintian
 # for the Debian package, cppcheck and shellcheck, node_exporter for the metrics, promtool from
-# prometheus for the alert rules, chromium and ffmpeg for the browser tests with their
-# DevTools client, hls.js and dash.js from npm as tests/lib/browser/package-lock.json pins
-# them, gnuplot for bench/'s plot); then it builds into build/ with warnings as errors. Run it
+# prometheus for the alert rules, chromium, ffmpeg and NSS's certutil for the browser tests
+# with their DevTools client, hls.js and dash.js from npm as tests/lib/browser/package-lock.json
+# pins them, gnuplot for bench/'s plot); then it builds into build/ with warnings as errors. Run it
 # from anywhere; it works in the checkout it belongs to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
 	squid-openssl c-icap libc-icap-mod-virus-scan clamav-daemon
 	curl python3 logrotate nftables iptables man-db wrk valgrind clang libclang-rt-14-dev
 	iproute2 openssl debhelper lintian git libc-ares-dev dnsmasq-base
-	cppcheck shellcheck prometheus-node-exporter prometheus chromium ffmpeg gnuplot-nox"
+	cppcheck shellcheck prometheus-node-exporter prometheus chromium libnss3-tools ffmpeg gnuplot-nox"
 
 if [ "$(id -u)" -eq 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive

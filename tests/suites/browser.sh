@@ -9,31 +9,27 @@
 #    Debian 12's Squid 5.7 a scanned segment over 64 KiB nearly always stalls
 #    (doc/squid-conf.md), so playback stops after the first: said, not judged there;
 #  - EICAR from that site: the scanner's VIRUS FOUND page, in the browser (a screenshot);
-#  - kPoint's media never reaches the scanner, and no request leaves the lab.
+#  - kPoint's media never reaches the scanner, and no request leaves the lab;
+#  - then the same behind SslBump (an ssl-bump port; chromium trusts the lab's CAs in its own
+#    NSS store): kPoint's page, MP4 (seek) and HLS over HTTPS play spliced (the origins'
+#    certificates), kPoint's live WebSocket over 443 echoes through the splice, another site's
+#    page is decrypted (the bump CA) and scanned, and its EICAR shows the scanner's page.
 # Each figure is the browser's own: time to first frame, rebuffering time, seek time. Every
 # run of chromium is bounded (play.js --seconds) and stopped by its pid. KEEP_SHOTS=DIR keeps
 # the screenshots there.
 . "$TOP_SRCDIR/tests/lib/lib.sh"
 . "$TOP_SRCDIR/tests/lib/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/browser/browser.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
 
-B=$TOP_SRCDIR/tests/lib/browser
-for tool in chromium ffmpeg node; do
-	command -v "$tool" > /dev/null ||
-	    { echo "SKIP: $tool is not installed (run tests/setup.sh)"; exit 77; }
-done
-[ -d "$B/node_modules/chrome-remote-interface" ] && [ -f "$B/node_modules/hls.js/dist/hls.min.js" ] ||
-    { echo "SKIP: npm ci --prefix tests/lib/browser has not run (tests/setup.sh runs it)"; exit 77; }
+missing=$(browser_missing)
+[ -z "$missing" ] || { echo "SKIP: no $missing (tests/setup.sh installs them)"; exit 77; }
+lab_need_tls
 
 # The media: 12 s of H.264/AAC with a keyframe every 2 s, progressive (moov first) and as HLS.
 M=$TMP/media
 mkdir -p "$M"
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=duration=12:size=320x240:rate=25 \
-    -f lavfi -i sine=frequency=440:duration=12 -c:v libx264 -pix_fmt yuv420p -g 50 \
-    -keyint_min 50 -sc_threshold 0 -b:v 400k -c:a aac -b:a 64k -movflags +faststart \
-    "$M/clip.mp4" &&
-    ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f hls -hls_time 2 \
-    -hls_playlist_type vod -hls_segment_filename "$M/clip-%02d.ts" "$M/clip.m3u8"
+lab_make_media "$M" clip 12
 check "ffmpeg made the clip and its HLS" "$?" 0
 # The other forms a player fetches: DASH (CMAF segments), HLS with fMP4 segments, HLS whose
 # segments are served with a generic type (.bin: application/octet-stream, as S3 labels them),
@@ -49,7 +45,7 @@ ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f dash -seg_durati
     ffmpeg -hide_banner -loglevel error -f lavfi -i sine=frequency=440:duration=6 \
     -c:a libmp3lame -b:a 64k "$M/tone.mp3"
 check "ffmpeg made DASH, fMP4 HLS, generic-typed HLS and an MP3" "$?" 0
-cp "$B/player.html" "$M/"
+cp "$BROWSER_LIB/player.html" "$BROWSER_LIB/live.html" "$M/"
 chmod -R a+rX "$TMP"
 
 LAB_ORIGIN_PORT=$(lab_free_port)
@@ -57,23 +53,11 @@ LAB_ORIGIN_PORT=$(lab_free_port)
 LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT" LAB_MEDIA=$M
 lab_start
 O=$LAB_ORIGIN_PORT
-major=$("$SQUID" -v | sed -n 's/.*Version \([0-9]*\)\..*/\1/p')
-shots=${KEEP_SHOTS:-$TMP}
-mkdir -p "$shots"
-
-# play NAME PAGE-URL [play.js options]: the browser's report in $TMP/NAME.json
-play() {
-	local name=$1 url=$2
-	shift 2
-	node "$B/play.js" --proxy "http://127.0.0.1:$LAB_SQUID_PORT" --page "$url" \
-	    --inject "$B/node_modules/hls.js/dist/hls.min.js,$B/node_modules/dashjs/dist/dash.all.min.js" \
-	    --screenshot "$shots/$name.png" \
-	    --profile "$TMP/profile-$name" "$@" > "$TMP/$name.json" 2> "$TMP/$name.err"
-	echo "  $name: $(cat "$TMP/$name.json")"
-}
-# field NAME KEY: one value of that report
-field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' \
-    "$TMP/$1.json" "$2"; }
+major=$(lab_squid_major)
+# shellcheck disable=SC2034  # read by browser.sh
+BROWSER_SHOTS=${KEEP_SHOTS:-$TMP}
+play() { browser_play "$@"; }
+field() { browser_field "$@"; }
 page=http://portal.kpoint.com:$O/p/player.html
 
 # Progressive MP4 from a kPoint media server: plays, seeks (a Range request), plays on.
@@ -140,17 +124,20 @@ fi
 play other-eicar "http://www.other.example:$O/x/eicar.com" --seconds 10
 check "other site's EICAR: the browser shows the scanner's page" \
     "$(field other-eicar title)" "VIRUS FOUND"
-check "screenshots saved" "$(find "$shots" -name '*.png' -size +1k | wc -l)" \
+check "screenshots saved" "$(find "$BROWSER_SHOTS" -name '*.png' -size +1k | wc -l)" \
     "$(find "$TMP" -maxdepth 1 -name '*.json' | wc -l)"
 
 lab_scanner_settled
 check "the scanner's log settled" "$?" 0
 check "the scanner never saw kPoint's listed media" \
     "$(grep -cE "mp001se\.kpoint\.com:$O/(m|h|d|f|a)/" "$LAB/icap/access.log")" 0
+# (a player may fetch a stalled segment again: seen at least once)
 check "the scanner saw kPoint's generic-typed segments' replies" \
-    "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "mp001se.kpoint.com:$O/o/oclip-00.bin")" 1
+    "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "mp001se.kpoint.com:$O/o/oclip-00.bin" |
+    grep -c '^[1-9]')" 1
 check "the scanner saw the other site's segments" \
-    "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "www.other.example:$O/h/clip-00.ts")" 1
+    "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "www.other.example:$O/h/clip-00.ts" |
+    grep -c '^[1-9]')" 1
 # No request left the lab: every server Squid reached is on loopback (the lab's Squid resolves
 # through its hosts_file and a DNS server on 127.0.0.1 only), and any name outside the lab
 # that chromium asked for anyway is said.
@@ -162,4 +149,62 @@ outside=$(awk '$7 !~ /^error:/ { print $7 }' "$LAB/access.log" |
     grep -vxE 'mp001se\.kpoint\.com|portal\.kpoint\.com|www\.other\.example|d1\.cloudfront\.net')
 [ -z "$outside" ] || echo "  chromium asked for names outside the lab, refused there: $outside"
 check "cache.log clean" "$(lab_cache_trouble)" ""
+lab_stop
+
+# ---- The same viewer behind SslBump: the browser's proxy is an ssl-bump port ---------------
+# Chromium trusts what a real one would: the origins' CA (standing for the public CAs) and the
+# site's bump CA, in its own NSS store ($HOME/.local/share/pki/nssdb), never
+# --ignore-certificate-errors. The issuer of each certificate it was shown says what Squid did:
+# the origin's for kPoint (spliced), the bump CA for the rest (decrypted and scanned).
+# shellcheck disable=SC2034  # read by lab.sh
+LAB_TLS=1 LAB_ORIGIN_PORT=$(lab_free_port)
+# shellcheck disable=SC2034
+LAB_LIST_EXTRA="port $LAB_ORIGIN_PORT"
+lab_start
+browser_trust
+check "the browser's NSS store trusts the lab's two CAs" "$?" 0
+issuer() { browser_issuer "$@"; }
+page=https://portal.kpoint.com/p/player.html
+
+play tls-kpoint-mp4 "$page#https://mp001se.kpoint.com/m/clip.mp4" --seconds 20 --watch 2 \
+    --seek 8
+check "HTTPS kPoint MP4: plays, seeks, plays on" \
+    "$(python3 -c "print($(field tls-kpoint-mp4 played) and $(field tls-kpoint-mp4 playedS) >= 1.5 and
+    $(field tls-kpoint-mp4 seekMs) is not None and $(field tls-kpoint-mp4 afterSeekAdvancedS) > 0.3)" \
+    2> /dev/null)" True
+check "HTTPS kPoint: the page and the media are spliced (the origins' certificates)" \
+    "$(issuer tls-kpoint-mp4 portal.kpoint.com) $(issuer tls-kpoint-mp4 mp001se.kpoint.com)" \
+    "$BROWSER_ORIGIN_CA $BROWSER_ORIGIN_CA"
+play tls-kpoint-hls "$page#https://mp001se.kpoint.com/h/clip.m3u8" --seconds 20 --watch 4
+check "HTTPS kPoint HLS: plays, 4 s in 4 s" \
+    "$(python3 -c "print($(field tls-kpoint-hls played) and $(field tls-kpoint-hls playedS) >= 3)")" \
+    True
+# kPoint's live channel: a WebSocket from the page to kPoint on 443, through the splice.
+play tls-kpoint-live https://portal.kpoint.com/p/live.html --seconds 15 --until window.live
+check "kPoint's live WebSocket over 443: its message echoed" "$(field tls-kpoint-live title)" \
+    "echo: kpoint live"
+check "the WebSocket reached kPoint's origin over TLS, unbumped" \
+    "$(lab_origin_saw "$LAB_KPOINT:443" /ws) $(issuer tls-kpoint-live portal.kpoint.com)" \
+    "1 $BROWSER_ORIGIN_CA"
+# Another site over HTTPS: decrypted, scanned; its EICAR blocked inside the decrypted page.
+play tls-other-mp4 "https://www.other.example/p/player.html#https://www.other.example/m/clip.mp4" \
+    --seconds 20 --watch 2
+check "HTTPS other site: decrypted (the bump CA)" "$(issuer tls-other-mp4 www.other.example)" \
+    "$BROWSER_BUMP_CA"
+echo "  HTTPS other site's MP4, scanned: played $(field tls-other-mp4 played)," \
+    "first frame $(field tls-other-mp4 firstFrameMs) ms"
+play tls-other-eicar https://www.other.example/x/eicar.com --seconds 10
+check "HTTPS other site's EICAR: the scanner's page, inside the decrypted connection" \
+    "$(field tls-other-eicar title) / $(issuer tls-other-eicar www.other.example)" \
+    "VIRUS FOUND / $BROWSER_BUMP_CA"
+lab_scanner_settled
+check "the scanner's log settled (SslBump)" "$?" 0
+check "SslBump: the scanner never saw kPoint" "$(grep -c 'kpoint\.com' "$LAB/icap/access.log")" 0
+check "SslBump: the scanner saw the other site's page and media" \
+    "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cE 'www\.other\.example(:443)?/(p/player\.html|m/clip\.mp4)' |
+    grep -c '^[2-9]')" 1
+check "SslBump: no request left the lab" \
+    "$(grep -oE 'HIER_[A-Z_]+/[^ ]+' "$LAB/access.log" | grep -v '/-$' | cut -d/ -f2 |
+    grep -vE '^127\.' | sort -u)" ""
+check "cache.log clean (SslBump)" "$(lab_cache_trouble)" ""
 finish

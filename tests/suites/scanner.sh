@@ -94,7 +94,7 @@ for LAB_SCANNER in virus_scan avscan; do
 	# sends it through the scanner, like any other site's.
 	octet=$(curl -s -o /dev/null -m 5 -x "http://127.0.0.1:$LAB_SQUID_PORT" \
 	    -w '%{size_download}' "http://d1.cloudfront.net:$O$p/c/seg-big-octet.ts")
-	case $("$SQUID" -v | sed -n 's/.*Version \([0-9]*\)\..*/\1/p') in
+	case $(lab_squid_major) in
 	5)	# Squid 5.7's stall: usual, not certain (once in about twenty runs it delivered),
 		# so said, not judged; that these went to the scanner is judged below
 		echo "  $s, Squid 5: another site's 256 KiB segment: $big of 261696 bytes in 5 s;" \

@@ -11,6 +11,10 @@
 #  - an SNI that claims CloudFront on another site's address is not spliced to it (Squid's
 #    host-forgery check): nothing reaches that origin unscanned
 #  - kPoint on 1935 (not TLS) reaches the origin
+#  - a real browser (chromium, no proxy set: the network sends it to Squid; it trusts the lab's
+#    CAs in its own NSS store) plays kPoint's HLS over HTTPS, spliced (the origin's
+#    certificate), keeps kPoint's live WebSocket, and gets another site's page decrypted
+#    (the bump CA) with its EICAR blocked
 . "$TOP_SRCDIR/tests/lib/lib.sh"
 
 if [ "${1:-}" != inside ]; then
@@ -35,7 +39,17 @@ fi
 
 # ---- inside the namespace -----------------------------------------------------------------
 . "$TOP_SRCDIR/tests/lib/lab/lab.sh"
+. "$TOP_SRCDIR/tests/lib/browser/browser.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
+# The browser part's media, made before the lab starts (the origin serves the directory).
+browser=$(browser_missing)
+if [ -z "$browser" ]; then
+	LAB_MEDIA=$TMP/media
+	mkdir -p "$LAB_MEDIA"
+	lab_make_media "$LAB_MEDIA" clip 8 && cp "$BROWSER_LIB/player.html" "$BROWSER_LIB/live.html" \
+	    "$LAB_MEDIA/" && chmod -R a+rX "$TMP"
+	check "ffmpeg made the browser part's clip" "$?" 0
+fi
 ORIGIN_CA=$LAB_ORIGIN_CA
 BUMP_CA=$LAB_BUMP_CA
 LAB_SECONDS=300
@@ -90,6 +104,41 @@ if [ "$(lab_origin_saw "$LAB_OTHER:443" /i/s/index.html)" = 0 ] ||
 wait_for 10 log_has_re "$LAB/access.log" "/409 [0-9]+ CONNECT d1\\.cloudfront\\.net:443 "
 check "access.log: the forged SNI refused by the host-forgery check (409)" \
     "$(grep -cE "/409 [0-9]+ CONNECT d1\\.cloudfront\\.net:443 " "$LAB/access.log")" 1
+
+# ---- a real browser, intercepted ------------------------------------------------------------
+# chromium with no proxy: its own resolver rules give the lab's names their addresses, and the
+# REDIRECT rules above send its connections to port 443 to Squid, as a LAN's router would.
+if [ -n "$browser" ]; then
+	# under CI every part must run (tests/setup.sh installs all of it)
+	if [ "${CI:-}" = true ]; then fail "browser part: no $browser"
+	else echo "  browser part skipped: no $browser (tests/setup.sh installs them)"; fi
+else
+	browser_trust
+	check "chromium's NSS store trusts the lab's two CAs" "$?" 0
+	# shellcheck disable=SC2034  # read by browser.sh
+	BROWSER_DIRECT="MAP portal.kpoint.com $LAB_KPOINT, MAP mp001se.kpoint.com $LAB_KPOINT, MAP www.other.example $LAB_OTHER"
+	browser_play kpoint-hls \
+	    "https://portal.kpoint.com/p/player.html#https://mp001se.kpoint.com/h/clip.m3u8" \
+	    --seconds 20 --watch 3
+	check "intercepted, kPoint HLS over HTTPS: plays, 3 s in 3 s" \
+	    "$(python3 -c "print($(browser_field kpoint-hls played) and
+	    $(browser_field kpoint-hls playedS) >= 2.5)")" True
+	check "intercepted, kPoint's page and media spliced (the origin's certificates)" \
+	    "$(browser_issuer kpoint-hls portal.kpoint.com) / $(browser_issuer kpoint-hls mp001se.kpoint.com)" \
+	    "$BROWSER_ORIGIN_CA / $BROWSER_ORIGIN_CA"
+	browser_play kpoint-live https://portal.kpoint.com/p/live.html --seconds 15 \
+	    --until window.live
+	check "intercepted, kPoint's live WebSocket over 443: echoed, spliced" \
+	    "$(browser_field kpoint-live title) / $(browser_issuer kpoint-live portal.kpoint.com)" \
+	    "echo: kpoint live / $BROWSER_ORIGIN_CA"
+	browser_play other-eicar https://www.other.example/x/eicar.com --seconds 10
+	check "intercepted, another site: decrypted, its EICAR blocked in the browser" \
+	    "$(browser_field other-eicar title) / $(browser_issuer other-eicar www.other.example)" \
+	    "VIRUS FOUND / $BROWSER_BUMP_CA"
+	lab_scanner_settled
+	check "the scanner saw none of kPoint's requests from the browser" \
+	    "$(grep -cE 'kpoint\.com(:443)?/(p|h|ws)' "$LAB/icap/access.log")" 0
+fi
 check "cache.log: no FATAL, no helper errors" \
     "$(lab_cache_trouble)" ""
 lab_stop

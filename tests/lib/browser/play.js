@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 // play.js: plays one video in Debian's chromium, headless, through a proxy, and reports what
 // the browser saw, as one JSON object on stdout: {played, firstFrameMs, waiting, errors,
-// seekMs, advancedS, dropped, title, text}. Driven over the DevTools protocol
+// seekMs, advancedS, dropped, title, text, issuers}. Driven over the DevTools protocol
 // (chrome-remote-interface, pinned by package-lock.json). Starts chromium itself and always
 // stops it (by its pid); the whole run is bounded by --seconds.
 //
 // usage: node play.js --proxy http://127.0.0.1:PORT | --direct "MAP host addr, ..."
 //                     --page URL [--seconds N] [--seek S]
 //                     [--watch S] [--screenshot FILE] [--profile DIR] [--inject SCRIPT.js]
+//                     [--home DIR] [--until EXPR]
 // --watch: after the first frame, how long to watch it play (playedS: how far it got;
 // stallMs: time spent rebuffering), before any seek.
 // --inject: scripts (comma-separated) put into every page before its own (hls.js, dash.js),
 // never fetched through the proxy.
 // --direct: no proxy; chromium's host resolver rules map the names to the lab's addresses
 // (every other name fails, as it does through the proxy).
+// --home: chromium's HOME, whose .local/share/pki/nssdb holds the CAs it trusts (the caller
+// puts them there with certutil; never --ignore-certificate-errors).
+// --until: for a page that is not a player, a JavaScript expression to wait for (after load).
+// issuers: for each host:port the browser reached over TLS, the issuer of the certificate it
+// was shown (the origin's CA: spliced; the proxy's bump CA: decrypted).
 // --page is the page to open (player.html#MEDIA to play MEDIA, or any URL to just load it).
 "use strict";
 const { spawn } = require("child_process");
@@ -34,6 +40,8 @@ const seekTo = option("seek") === undefined ? null : Number(option("seek"));
 const screenshot = option("screenshot");
 const inject = option("inject");
 const watch = Number(option("watch", "1"));
+const home = option("home");
+const until = option("until");
 const profile = option("profile") || fs.mkdtempSync(path.join(os.tmpdir(), "kpoint-chromium."));
 if ((!proxy && !direct) || !page) {
 	console.error("usage: play.js --proxy URL --page URL [--seconds N] [--seek S] [--screenshot F]");
@@ -59,7 +67,8 @@ const browser = spawn("chromium", [
 	    ["--no-proxy-server", "--host-resolver-rules=" + direct + ", MAP * ~NOTFOUND"]),
 	"--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=400,360",
 	"about:blank",
-], { stdio: ["ignore", "ignore", "pipe"] });
+], { stdio: ["ignore", "ignore", "pipe"],
+    env: home ? { ...process.env, HOME: home } : process.env });
 let stderr = "";
 browser.stderr.on("data", (d) => { stderr += d; });
 const stop = () => { try { browser.kill("SIGKILL"); } catch (e) { /* gone */ } };
@@ -79,8 +88,16 @@ async function devtoolsPort() {
 
 async function main() {
 	const client = await CDP({ port: await devtoolsPort() });
-	const { Page, Runtime } = client;
+	const { Page, Runtime, Network } = client;
 	await Page.enable();
+	const issuers = {};
+	Network.responseReceived(({ response }) => {
+		if (response.securityDetails) {
+			const u = new URL(response.url);
+			issuers[u.host || u.hostname] = response.securityDetails.issuer;
+		}
+	});
+	await Network.enable();
 	// run when the document is there (dash.js wants it), before the page's own DOMContentLoaded
 	// handlers (the player starts in one): listeners added first run first
 	for (const file of inject ? inject.split(",") : [])
@@ -102,7 +119,8 @@ async function main() {
 			complete: document.readyState === "complete" })`, false));
 		report = state.report;
 		if (report ? report.firstFrame !== null || report.errors.length > 0 :
-		    state.complete && state.href !== "about:blank")
+		    state.complete && state.href !== "about:blank" &&
+		    (!until || await evaluate("Boolean(" + until + ")", false)))
 			break;
 		await sleep(100);
 	}
@@ -139,6 +157,7 @@ async function main() {
 		    "document.getElementById('v').getVideoPlaybackQuality().droppedVideoFrames", false);
 	}
 	out.title = await evaluate("document.title", false);
+	out.issuers = issuers;
 	out.text = (await evaluate("document.body ? document.body.innerText : ''", false) || "")
 	    .slice(0, 300);
 	if (screenshot) {

@@ -199,6 +199,25 @@ lab_eicar() {
 	printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR' '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 }
 
+# lab_make_media DIR NAME SECONDS [SIZE [KBITS]]: a test video made by ffmpeg, as a kPoint
+# video is served: DIR/NAME.mp4, progressive H.264/AAC with its index first (faststart), a
+# keyframe every 2 s, SIZE (default 320x240) at KBITS kbit/s (default 400); and the same as HLS,
+# DIR/NAME.m3u8 with 2 s MPEG-TS segments DIR/NAME-NN.ts. Returns ffmpeg's failure.
+lab_make_media() {
+	local dir=$1 name=$2 secs=$3 size=${4:-320x240} kbits=${5:-400}
+	local ff=(ffmpeg -hide_banner -loglevel error -y)
+	"${ff[@]}" -f lavfi -i "testsrc2=duration=$secs:size=$size:rate=25" \
+	    -f lavfi -i "sine=frequency=440:duration=$secs" -c:v libx264 -preset veryfast \
+	    -pix_fmt yuv420p -g 50 -keyint_min 50 -sc_threshold 0 -b:v "${kbits}k" \
+	    -maxrate "${kbits}k" -bufsize "$((kbits * 2))k" -c:a aac -b:a 64k -movflags +faststart \
+	    "$dir/$name.mp4" &&
+	    "${ff[@]}" -i "$dir/$name.mp4" -c copy -f hls -hls_time 2 -hls_playlist_type vod \
+	    -hls_segment_filename "$dir/$name-%02d.ts" "$dir/$name.m3u8"
+}
+
+# lab_squid_major: the major version of $SQUID (5, 6, 7).
+lab_squid_major() { "$SQUID" -v | sed -n 's/.*Version \([0-9]*\)\..*/\1/p'; }
+
 # lab_snippets DIR: the project's snippets in DIR, as an admin installs them, with their paths
 # pointed into DIR: squid-kpoint.conf runs $HELPER $LAB_HELPER_ARGS and logs into DIR,
 # squid-kpoint-icap.conf as shipped, squid-kpoint-sslbump.conf including DIR's

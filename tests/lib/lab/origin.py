@@ -8,8 +8,11 @@ usage: origin.py SECONDS [--tls CERT_AND_KEY.pem] [--log FILE] [--huge-mb N] [--
   (stops by itself after SECONDS). --log writes one line per request, the origin's own record
   of who reached it: "LOCAL_ADDR:PORT tls|plain HOST PATH". --media DIR serves the files of DIR
   too (by the last part of the path, typed by their extension), with single byte ranges
-  ("Range: bytes=A-B", 206), as a media server does for a player's seek.
+  ("Range: bytes=A-B", 206), as a media server does for a player's seek. A GET of /ws with
+  "Upgrade: websocket" is a WebSocket that echoes each text message, as a live session's
+  channel would carry them.
 """
+import base64
 import hashlib
 import http.server
 import ipaddress
@@ -116,6 +119,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.logged_path()
+        if path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
+            self.websocket()
+            return
         name = path.rsplit("/", 1)[-1]
         ctype, body = FILES.get(name) or media_file(name) or ("text/plain", None)
         rng = byte_range(self.headers.get("Range"), len(body)) if body is not None else None
@@ -138,6 +144,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
         self.wfile.write(body)
+
+    def websocket(self):
+        """RFC 6455, just enough: the handshake, then each text frame echoed; a close ends it."""
+        key = self.headers.get("Sec-WebSocket-Key", "")
+        accept = base64.b64encode(hashlib.sha1(
+            (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        while True:
+            head = self.rfile.read(2)
+            if len(head) < 2:
+                return
+            opcode, size = head[0] & 0x0F, head[1] & 0x7F
+            if size == 126:
+                size = int.from_bytes(self.rfile.read(2), "big")
+            elif size == 127:
+                size = int.from_bytes(self.rfile.read(8), "big")
+            mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+            data = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(size)))
+            if opcode == 8:                     # close: answer it, and the session ends
+                self.wfile.write(b"\x88\x00")
+                self.wfile.flush()
+                return
+            if opcode == 1 and len(data) < 126:  # a short text message: echoed
+                self.wfile.write(bytes([0x81, len(data)]) + data)
+                self.wfile.flush()
 
     def do_POST(self):
         """An upload: read the whole body, log it, answer with its length and SHA-256."""
