@@ -6,17 +6,21 @@
 #            virus_scan with clamd)
 #   scanned  through the same proxy without the kPoint snippets: everything scanned
 #   direct   no proxy (the ceiling)
-# Media made by ffmpeg: 60 s of 640x360 H.264/AAC at about 1.5 Mbit/s, as HLS (2 s segments,
-# hls.js) and as a progressive MP4 (faststart, about 11 MB) that is seeked to 45 s. Figures:
-# time to first frame, rebuffering ratio over 20 s of playback (time spent waiting / 20 s;
-# 1 when it never starts), seek latency; and the scanner's CPU seconds (c-icap and clamd) per
-# GiB delivered, each proxied way. Each run of chromium is bounded. Writes the figures to
-# stdout and the plot to $VIEWER_PLOT (default bench/viewer.png) with gnuplot.
+# The media, made by ffmpeg (H.264/AAC, a keyframe every 2 s):
+#   ladder  a 5-minute HLS ladder: 240p at 400 kbit/s, 360p at 1 Mbit/s, 720p at 2.5 Mbit/s,
+#           2 s segments, a master playlist (hls.js picks the rendition), seeked to 4:00
+#   p20, p100, p500  progressive MP4 (faststart) of about 20, 100 and 500 MB: 720p at 4 Mbit/s,
+#           40 s, 200 s and 1000 s, each seeked to 80 % of its length
+# Figures, medians of VIEWER_ROUNDS (default 3): time to first frame, rebuffering ratio over
+# VIEWER_WATCH seconds of playback (default 15; time spent waiting / that; 1 when it never
+# starts), seek latency; and the scanner's CPU seconds (c-icap and clamd) per GiB delivered,
+# each proxied way. Each run of chromium is bounded. Writes the figures to stdout and the plot
+# to $VIEWER_PLOT (default bench/viewer.png) with gnuplot.
 # Run from the top of the tree as root: bash bench/viewer.sh (SQUID=... for another Squid).
 set -uo pipefail
 . bench/lib.sh
 . tests/lib/lib.sh
-: "${VIEWER_ROUNDS:=3}" "${VIEWER_PLOT:=$TOP/bench/viewer.png}"
+: "${VIEWER_ROUNDS:=3}" "${VIEWER_WATCH:=15}" "${VIEWER_PLOT:=$TOP/bench/viewer.png}"
 B=$TOP/tests/lib/browser
 for tool in chromium ffmpeg node gnuplot; do
 	command -v "$tool" > /dev/null || { echo "viewer: no $tool (tests/setup.sh)"; exit 1; }
@@ -25,7 +29,28 @@ done
 
 M=$TMP/media
 mkdir -p "$M"
-lab_make_media "$M" film 60 640x360 1400 || { echo "viewer: ffmpeg failed"; exit 1; }
+MEDIA="ladder p20 p100 p500"
+declare -A URL_OF SEEK_OF
+lab_make_media "$M" r240 300 426x240 400 && lab_make_media "$M" r360 300 640x360 1000 &&
+    lab_make_media "$M" r720 300 1280x720 2500 && lab_make_media "$M" p20 40 1280x720 4000 &&
+    ffmpeg -hide_banner -loglevel error -y -stream_loop 4 -i "$M/p20.mp4" -c copy \
+    -movflags +faststart "$M/p100.mp4" &&
+    ffmpeg -hide_banner -loglevel error -y -stream_loop 24 -i "$M/p20.mp4" -c copy \
+    -movflags +faststart "$M/p500.mp4" || { echo "viewer: ffmpeg failed"; exit 1; }
+# the ladder's master playlist: each rendition's bandwidth (video and audio) and size
+printf '#EXTM3U\n#EXT-X-VERSION:3\n' > "$M/ladder.m3u8"
+for r in "r240 480000 426x240" "r360 1100000 640x360" "r720 2600000 1280x720"; do
+	read -r name bw res <<< "$r"
+	printf '#EXT-X-STREAM-INF:BANDWIDTH=%s,RESOLUTION=%s,CODECS="avc1.64001f,mp4a.40.2"\n%s.m3u8\n' \
+	    "$bw" "$res" "$name" >> "$M/ladder.m3u8"
+done
+URL_OF[ladder]=ladder.m3u8 SEEK_OF[ladder]=240
+for p in p20 p100 p500; do
+	URL_OF[$p]=$p.mp4
+	SEEK_OF[$p]=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$M/$p.mp4" |
+	    awk '{ printf "%d", $1 * 0.8 }')
+	echo "  $p.mp4: $(( $(stat -c %s "$M/$p.mp4") / 1000000 )) MB, seeked to ${SEEK_OF[$p]} s"
+done
 cp "$B/player.html" "$M/"
 chmod -R a+rX "$TMP"
 
@@ -86,18 +111,19 @@ run() {
 		o=${ORIGIN_PORT_OF[$way]}
 		opts=(--proxy "http://127.0.0.1:${SQUID_PORT_OF[$way]}")
 	fi
-	url="http://portal.kpoint.com:$o/p/player.html#http://mp001se.kpoint.com:$o/$way$n/film.$media"
-	[ "$media" = mp4 ] && opts+=(--seek 45)
-	node "$B/play.js" "${opts[@]}" --page "$url" --seconds 45 --watch 20 \
+	# each way and round its own path, so that nothing is ever served from a cache
+	url="http://portal.kpoint.com:$o/p/player.html#http://mp001se.kpoint.com:$o/$way$n/${URL_OF[$media]}"
+	node "$B/play.js" "${opts[@]}" --page "$url" --seconds $((VIEWER_WATCH + 25)) \
+	    --watch "$VIEWER_WATCH" --seek "${SEEK_OF[$media]}" \
 	    --inject "$B/node_modules/hls.js/dist/hls.min.js" --profile "$TMP/p-$way-$media-$n" \
 	    > "$TMP/$way-$media-$n.json" 2> "$TMP/$way-$media-$n.err"
-	echo "  $way $media round $n: $(cat "$TMP/$way-$media-$n.json")" | cut -c1-400
+	echo "  $way $media round $n: $(cat "$TMP/$way-$media-$n.json")" | cut -c1-300
 }
 
 declare -A T0
 for way in kpoint scanned; do T0[$way]=$(scanner_ticks "$way"); done
 for n in $(seq "$VIEWER_ROUNDS"); do
-	for media in m3u8 mp4; do
+	for media in $MEDIA; do
 		for way in kpoint scanned direct; do
 			run "$way" "$media" "$n"
 		done
@@ -105,12 +131,14 @@ for n in $(seq "$VIEWER_ROUNDS"); do
 done
 hz=$(getconf CLK_TCK)
 {
-	echo "# way media first_frame_ms rebuffer_ratio seek_ms (medians of $VIEWER_ROUNDS)"
-	for media in m3u8 mp4; do
+	echo "# way media first_frame_ms rebuffer_ratio seek_ms (medians of $VIEWER_ROUNDS;" \
+	    "never = 99999)"
+	for media in $MEDIA; do
 		for way in kpoint scanned direct; do
-			python3 - "$TMP" "$way" "$media" "$VIEWER_ROUNDS" <<-'PY'
+			python3 - "$TMP" "$way" "$media" "$VIEWER_ROUNDS" "$VIEWER_WATCH" <<-'PY'
 			import json, statistics, sys
-			tmp, way, media, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+			tmp, way, media = sys.argv[1], sys.argv[2], sys.argv[3]
+			rounds, watch = int(sys.argv[4]), float(sys.argv[5])
 			ff, rb, sk = [], [], []
 			for n in range(1, rounds + 1):
 			    try:
@@ -118,13 +146,12 @@ hz=$(getconf CLK_TCK)
 			    except (OSError, ValueError):
 			        r = {}
 			    played = r.get("played") and r.get("firstFrameMs") is not None
-			    ff.append(r["firstFrameMs"] if played else 20000)
-			    rb.append(min(1.0, r.get("stallMs", 0) / 20000.0) if played else 1.0)
-			    if r.get("seekMs") is not None:
-			        sk.append(r["seekMs"])
-			# a seek is asked of the MP4 only: "never" when none of its rounds landed one
-			seek = round(statistics.median(sk)) if sk else ("never" if media == "mp4" else "-")
-			print(way, media, round(statistics.median(ff)), "%.3f" % statistics.median(rb), seek)
+			    ff.append(r["firstFrameMs"] if played else 99999)
+			    rb.append(min(1.0, r.get("stallMs", 0) / 1000.0 / watch) if played else 1.0)
+			    # a seek that never lands (or a video that never starts) counts as never
+			    sk.append(r["seekMs"] if r.get("seekMs") is not None else 99999)
+			print(way, media, round(statistics.median(ff)), "%.3f" % statistics.median(rb),
+			      round(statistics.median(sk)))
 			PY
 		done
 	done
@@ -138,28 +165,29 @@ for way in kpoint scanned; do
 	    w, c / hz, b / 1048576, (b > 0 ? (c / hz) / (b / 1073741824) : 0) }'
 done
 
-# The plot: time to first frame and rebuffering ratio, each way, HLS and MP4.
+# The plot: time to first frame, rebuffering ratio and seek latency, each way, each medium.
 squid_version=$("$SQUID" -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')
 gnuplot <<-GP
-	set terminal pngcairo size 900,420 font "DejaVu Sans,10" noenhanced
+	set terminal pngcairo size 1200,420 font "DejaVu Sans,10" noenhanced
 	set output "$VIEWER_PLOT"
-	set multiplot layout 1,2 title "A 60 s kPoint video in Chromium, Squid $squid_version + c-icap virus_scan/clamd (medians of $VIEWER_ROUNDS; never started = 20 s, ratio 1)"
+	set multiplot layout 1,3 title "A kPoint video in Chromium, Squid $squid_version + c-icap virus_scan/clamd (medians of $VIEWER_ROUNDS; 'never' drawn at 40 s, ratio 1)"
 	set style data histograms
 	set style histogram clustered gap 1
 	set style fill solid 0.8 border -1
 	set boxwidth 0.9
 	set grid ytics
 	set key top left
-	set title "time to first frame (ms)"
 	set logscale y
 	set yrange [10:40000]
-	plot "< grep ' m3u8 ' $TMP/figures.txt" using 3:xtic(1) title "HLS", \
-	     "< grep ' mp4 ' $TMP/figures.txt" using 3 title "progressive MP4"
+	m(x) = x >= 99999 ? 40000 : x
+	set title "time to first frame (ms)"
+	plot for [md in "$MEDIA"] "< grep ' '.md.' ' $TMP/figures.txt" using (m(\$3)):xtic(1) title md
+	set title "seek latency (ms)"
+	plot for [md in "$MEDIA"] "< grep ' '.md.' ' $TMP/figures.txt" using (m(\$5)):xtic(1) title md
 	unset logscale y
 	set yrange [0:1.1]
-	set title "rebuffering ratio over 20 s"
-	plot "< grep ' m3u8 ' $TMP/figures.txt" using 4:xtic(1) title "HLS", \
-	     "< grep ' mp4 ' $TMP/figures.txt" using 4 title "progressive MP4"
+	set title "rebuffering ratio over $VIEWER_WATCH s"
+	plot for [md in "$MEDIA"] "< grep ' '.md.' ' $TMP/figures.txt" using 4:xtic(1) title md
 	unset multiplot
 GP
 echo "plot: $VIEWER_PLOT"

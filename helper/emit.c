@@ -10,7 +10,7 @@
 #include "listing.h"
 #include "xalloc.h"
 
-const char emit_formats[] = "nft, iptables, ip6tables, squid, sslbump";
+const char emit_formats[] = "nft, iptables, ip6tables, dnsmasq, dnsmasq-ipset, squid, sslbump";
 
 /* At most this many port specs per iptables multiport rule (a range counts as two). */
 #define MULTIPORT_MAX	15
@@ -93,20 +93,28 @@ free_strings(char **v, size_t n)
 	free(v);
 }
 
+/* A set declaration with its kind's flags, and, for a set of learned names, its timeout. */
 static void
-nft_set(FILE *out, const char *name, const char *type, char **elems, size_t n)
+nft_declare(FILE *out, const char *name, const char *type, const char *flags)
+{
+	fprintf(out, "\tset %s {\n\t\ttype %s\n\t\tflags %s\n%s\t}\n", name, type, flags,
+	    strstr(flags, "timeout") != NULL ? "\t\ttimeout " EMIT_LEARNED_TIMEOUT "\n" : "");
+}
+
+/* Empty a set and fill it, in the file's one transaction. */
+static void
+nft_fill(FILE *out, const char *name, char **elems, size_t n)
 {
 	size_t i;
 
-	fprintf(out, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n", name, type);
-	if (n > 0) {
-		fprintf(out, "\t\telements = {");
-		for (i = 0; i < n; i++)
-			fprintf(out, "%s%s%s", i == 0 ? " " : ",", i > 0 && i % 4 == 0 ? "\n\t\t\t" :
-			    i == 0 ? "" : " ", elems[i]);
-		fprintf(out, " }\n");
-	}
-	fprintf(out, "\t}\n");
+	fprintf(out, "flush set inet filter %s\n", name);
+	if (n == 0)
+		return;
+	fprintf(out, "add element inet filter %s {", name);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s%s", i == 0 ? " " : ",", i > 0 && i % 4 == 0 ? "\n\t" :
+		    i == 0 ? "" : " ", elems[i]);
+	fprintf(out, " }\n");
 }
 
 static void
@@ -118,10 +126,18 @@ emit_nft(const struct allowlist *al, FILE *out)
 
 	fprintf(out, "#!/usr/sbin/nft -f\n"
 	    "# ext_kpoint_acl --emit nft (list: %s)\n"
-	    "# The firewall half of kPoint's guide: outbound TCP to the listed networks on the\n"
-	    "# listed ports. It adds sets and a chain to Debian's \"table inet filter\"\n"
-	    "# (/etc/nftables.conf); allow kPoint from your forward (or output) chain, before its\n"
-	    "# final drop, with:   jump kpoint_out\n#\n", allowlist_source(al));
+	    "# The firewall half of kPoint's guide: outbound TCP on the listed ports to\n"
+	    "#   kpoint_v4, kpoint_v6          the listed networks (this file fills them)\n"
+	    "#   kpoint_dns_v4, kpoint_dns_v6  the addresses the resolver handed out for the listed\n"
+	    "#                                 names (dnsmasq fills them: --emit dnsmasq); each\n"
+	    "#                                 expires " EMIT_LEARNED_TIMEOUT " after its last use\n"
+	    "#   kpoint_cdn_v4, kpoint_cdn_v6  CloudFront's published ranges (--cloudfront fills\n"
+	    "#                                 them; empty until it has)\n"
+	    "# Applying this file again replaces the listed networks and ports and the chain, in\n"
+	    "# one transaction, and never touches the learned or CloudFront sets. It adds to\n"
+	    "# Debian's \"table inet filter\" (/etc/nftables.conf); allow kPoint from your forward\n"
+	    "# (or output) chain, before its final drop, with:   jump kpoint_out\n#\n",
+	    allowlist_source(al));
 	names_as_comments(al, out);
 	ports = xreallocarray(NULL, nr + 1, sizeof *ports);
 	for (i = 0; i < nr; i++) {
@@ -131,12 +147,28 @@ emit_nft(const struct allowlist *al, FILE *out)
 		ports[i] = xstrdup(buf);
 	}
 	fprintf(out, "table inet filter {\n");
-	nft_set(out, "kpoint_v4", "ipv4_addr", v4, n4);
-	nft_set(out, "kpoint_v6", "ipv6_addr", v6, n6);
-	nft_set(out, "kpoint_ports", "inet_service", ports, nr);
-	fprintf(out, "\tchain kpoint_out {\n"
+	nft_declare(out, "kpoint_v4", "ipv4_addr", "interval");
+	nft_declare(out, "kpoint_v6", "ipv6_addr", "interval");
+	nft_declare(out, "kpoint_ports", "inet_service", "interval");
+	nft_declare(out, "kpoint_dns_v4", "ipv4_addr", "dynamic, timeout");
+	nft_declare(out, "kpoint_dns_v6", "ipv6_addr", "dynamic, timeout");
+	nft_declare(out, "kpoint_cdn_v4", "ipv4_addr", "interval");
+	nft_declare(out, "kpoint_cdn_v6", "ipv6_addr", "interval");
+	fprintf(out, "\tchain kpoint_out {\n\t}\n}\n");
+	nft_fill(out, "kpoint_v4", v4, n4);
+	nft_fill(out, "kpoint_v6", v6, n6);
+	nft_fill(out, "kpoint_ports", ports, nr);
+	/* a learned address in use stays: each new connection restarts its timeout */
+	fprintf(out, "flush chain inet filter kpoint_out\n"
+	    "table inet filter {\n\tchain kpoint_out {\n"
 	    "\t\tip daddr @kpoint_v4 tcp dport @kpoint_ports accept\n"
 	    "\t\tip6 daddr @kpoint_v6 tcp dport @kpoint_ports accept\n"
+	    "\t\tip daddr @kpoint_cdn_v4 tcp dport @kpoint_ports accept\n"
+	    "\t\tip6 daddr @kpoint_cdn_v6 tcp dport @kpoint_ports accept\n"
+	    "\t\tip daddr @kpoint_dns_v4 tcp dport @kpoint_ports update @kpoint_dns_v4 "
+	    "{ ip daddr } accept\n"
+	    "\t\tip6 daddr @kpoint_dns_v6 tcp dport @kpoint_ports update @kpoint_dns_v6 "
+	    "{ ip6 daddr } accept\n"
 	    "\t}\n}\n");
 	free_strings(v4, n4);
 	free_strings(v6, n6);
@@ -200,6 +232,65 @@ covered_by_parent(const struct allowlist *al, const char *name)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * dnsmasq lines that put the addresses it hands out for each listed name into the learned sets
+ * of --emit nft (nftset=, dnsmasq 2.87 and later built with it, as Debian's is) or of ipsets
+ * for iptables (ipset=). dnsmasq matches a domain and every name under it, on label
+ * boundaries: a host entry admits the names under it too, and "*.x" admits x itself (a '*' in
+ * a dnsmasq domain is taken literally). One line per domain: a name already under a listed
+ * domain is left out (dnsmasq fills one set list per domain). Globs and regexes cannot be
+ * given to it: they are listed in a comment, for the proxy. Returns -1 with *errstr when no
+ * entry can be given to dnsmasq, writing nothing.
+ */
+static int
+emit_dnsmasq(const struct allowlist *al, FILE *out, bool ipset, const char **errstr)
+{
+	struct listing names, patterns;
+	size_t i;
+
+	listing_make(al, LISTING_KIND(ENTRY_HOST) | LISTING_KIND(ENTRY_DOMAIN) |
+	    LISTING_KIND(ENTRY_SUBDOMAINS), &names);
+	if (names.n == 0) {
+		listing_free(&names);
+		*errstr = "no name of the list can be given to dnsmasq (it matches whole domains: "
+		    "globs and regexes cannot be); nothing written";
+		return -1;
+	}
+	listing_make(al, LISTING_KIND(ENTRY_GLOB) | LISTING_KIND(ENTRY_REGEX), &patterns);
+	fprintf(out, "# ext_kpoint_acl --emit %s (list: %s)\n"
+	    "# For the LAN's dnsmasq (a file in /etc/dnsmasq.d/): each address it hands out for a\n"
+	    "# listed name goes into the firewall's learned sets, kpoint_dns_v4 and kpoint_dns_v6\n"
+	    "# (%s), before the answer is sent.\n"
+	    "# dnsmasq matches a domain and every name under it: a host entry admits the names\n"
+	    "# under it, and \"*.x\" admits x itself too.\n",
+	    ipset ? "dnsmasq-ipset" : "dnsmasq", allowlist_source(al),
+	    ipset ? "ipsets: ext_kpoint_acl(8) shows how to create them" :
+	    "ext_kpoint_acl --emit nft declares them");
+	if (patterns.n > 0) {
+		fprintf(out, "# Not given to dnsmasq (it cannot match them; the proxy does):\n");
+		for (i = 0; i < patterns.n; i++)
+			fprintf(out, "#   %s\n", patterns.item[i].line);
+	}
+	listing_free(&patterns);
+	for (i = 0; i < names.n; i++) {
+		const struct allowlist_entry *e = &names.item[i].entry;
+
+		if (covered_by_parent(al, e->text))
+			continue;	/* dnsmasq's line for the domain above covers it */
+		if (e->kind == ENTRY_HOST)
+			fprintf(out, "# %s (and the names under it)\n", names.item[i].line);
+		else if (e->kind == ENTRY_SUBDOMAINS)
+			fprintf(out, "# %s (and %s itself)\n", names.item[i].line, e->text);
+		if (ipset)
+			fprintf(out, "ipset=/%s/kpoint_dns_v4,kpoint_dns_v6\n", e->text);
+		else
+			fprintf(out, "nftset=/%s/4#inet#filter#kpoint_dns_v4,6#inet#filter#kpoint_dns_v6\n",
+			    e->text);
+	}
+	listing_free(&names);
+	return 0;
 }
 
 /* Write s as a POSIX extended regex matching it literally; with glob, '*' is ".*". */
@@ -391,7 +482,10 @@ emit_list(const struct allowlist *al, const char *format, FILE *out, const char 
 		emit_iptables(al, out, 4);
 	else if (strcmp(format, "ip6tables") == 0)
 		emit_iptables(al, out, 6);
-	else if (strcmp(format, "squid") == 0)
+	else if (strcmp(format, "dnsmasq") == 0 || strcmp(format, "dnsmasq-ipset") == 0) {
+		if (emit_dnsmasq(al, out, strcmp(format, "dnsmasq-ipset") == 0, errstr) == -1)
+			return -1;
+	} else if (strcmp(format, "squid") == 0)
 		emit_squid(al, out);
 	else if (strcmp(format, "sslbump") == 0)
 		emit_sslbump(al, out);

@@ -1,9 +1,9 @@
 /*
  * emit: the list in force as configuration for other tools, so that one allowlist drives both
  * the proxy and the firewall: nftables, iptables-restore (IPv4) and ip6tables-restore (IPv6)
- * input, and Squid-native acl lines for proxies that cannot run the helper. Names are never
- * resolved: firewall output carries the networks and lists the names, as comments, for the
- * proxy.
+ * input, dnsmasq lines that admit the listed names at the firewall as the LAN's resolver hands
+ * out their addresses, and Squid-native acl lines for proxies that cannot run the helper.
+ * Names are never resolved here.
  */
 #ifndef KP_EMIT_H
 #define KP_EMIT_H
@@ -12,12 +12,20 @@
 
 #include "allowlist.h"
 
+/*
+ * How long an address that dnsmasq put into the firewall's learned sets stays there after its
+ * last use (each new connection to it restarts the clock; dnsmasq's re-adding it does not).
+ * doc/firewall.md says why a day, and what it costs.
+ */
+#define EMIT_LEARNED_TIMEOUT	"1d"
+
 /* The format names emit_list accepts, for messages: "nft, iptables, ip6tables, squid". */
 extern const char emit_formats[];
 
 /*
  * Write al to out in format. Returns 0, or -1 with *errstr set to a static message for an
- * unknown format or a write error.
+ * unknown format, a list with nothing the format can say (dnsmasq: no names), or a write
+ * error.
  */
 int emit_list(const struct allowlist *al, const char *format, FILE *out, const char **errstr);
 

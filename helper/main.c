@@ -41,6 +41,7 @@ static int (*const run[])(const struct options *) = {
 	[MODE_EXPLAIN] = tool_explain,
 	[MODE_VERIFY] = tool_verify,
 	[MODE_DOCTOR] = tool_doctor,
+	[MODE_CLOUDFRONT] = tool_cloudfront,
 	[MODE_HELP] = help,
 	[MODE_VERSION] = version,
 };

@@ -31,6 +31,8 @@ static const struct option longopts[] = {
 	{ "doctor", no_argument, NULL, 'K' },
 	{ "squid", required_argument, NULL, 'Q' },
 	{ "metrics", required_argument, NULL, 'M' },
+	{ "cloudfront", required_argument, NULL, 'G' },
+	{ "previous", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -53,7 +55,7 @@ set_error(struct options *o, bool keep_first, const char *fmt, ...)
 static const char *const mode_flag[] = {
 	[MODE_SERVE] = "", [MODE_CHECK] = "--check", [MODE_DUMP] = "--dump",
 	[MODE_EMIT] = "--emit", [MODE_EXPLAIN] = "--explain", [MODE_VERIFY] = "--verify",
-	[MODE_DOCTOR] = "--doctor", [MODE_HELP] = "--help", [MODE_VERSION] = "--version",
+	[MODE_DOCTOR] = "--doctor", [MODE_CLOUDFRONT] = "--cloudfront", [MODE_HELP] = "--help", [MODE_VERSION] = "--version",
 };
 
 /* One mode at a time: a second one is a fault, said with both flags (the first one stays). */
@@ -150,6 +152,13 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		case 'M':
 			o->metrics = optarg;
 			break;
+		case 'G':
+			o->cloudfront = optarg;
+			set_mode(o, MODE_CLOUDFRONT);
+			break;
+		case 'p':
+			o->previous = optarg;
+			break;
 		case 'h':
 			o->mode = MODE_HELP;
 			return;
@@ -173,6 +182,8 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		set_error(o, true, "--dns-server and --dns-timeout go with --verify");
 	if (o->mode != MODE_DOCTOR && o->squid != NULL)
 		set_error(o, true, "--squid goes with --doctor");
+	if (o->mode != MODE_CLOUDFRONT && o->previous != NULL)
+		set_error(o, true, "--previous goes with --cloudfront");
 }
 
 void
@@ -186,7 +197,9 @@ options_usage(FILE *f)
 	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
 	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [--dns-timeout SECONDS]\n"
 	    "                      [--metrics DIR] [-c FILE]\n"
-	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|squid|sslbump [-c FILE]\n"
+	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|dnsmasq|dnsmasq-ipset|squid|sslbump\n"
+	    "                      [-c FILE]\n"
+	    "       ext_kpoint_acl --cloudfront IP-RANGES.JSON|- [--previous IP-RANGES.JSON]\n"
 	    "       ext_kpoint_acl --doctor [SQUID_CONF] [--squid PATH] [--log-format json]\n"
 	    "       ext_kpoint_acl -h | -V\n"
 	    "Every option, the protocol, the list file, the decision log, signals and exit\n"

@@ -22,6 +22,7 @@ enum options_mode {
 	MODE_EXPLAIN,
 	MODE_VERIFY,
 	MODE_DOCTOR,
+	MODE_CLOUDFRONT,
 	MODE_HELP,
 	MODE_VERSION
 };
@@ -42,6 +43,8 @@ struct options {
 						   helper's own line with --check); NULL: none */
 	const char		*squid;		/* --squid PATH (with --doctor); NULL: "squid" */
 	const char		*squid_conf;	/* --doctor's argument; NULL: the default */
+	const char		*cloudfront;	/* --cloudfront FILE (MODE_CLOUDFRONT); "-": stdin */
+	const char		*previous;	/* --previous FILE: the ranges in force; NULL: none */
 	char			 error[256];	/* what is wrong with the line; "" if nothing */
 };
 

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "cdnranges.h"
 #include "doctor.h"
 #include "emit.h"
 #include "explain.h"
@@ -148,4 +150,38 @@ tool_doctor(const struct options *o)
 		return DOCTOR_CANNOT_CHECK;
 	}
 	return flushed((int)doctor_run(&d, stdout), DOCTOR_CANNOT_CHECK);
+}
+
+int
+tool_cloudfront(const struct options *o)
+{
+	struct cdn_ranges next, prev;
+	char err[256];
+	const char *name = strcmp(o->cloudfront, "-") == 0 ? "stdin" : o->cloudfront;
+	int status = 1;
+
+	if (o->error[0] != '\0') {
+		log_warnx("%s", o->error);
+		return TOOL_USAGE;
+	}
+	if (cdn_ranges_read(o->cloudfront, &next, err, sizeof err) == -1) {
+		fprintf(stderr, "%s: %s; nothing written, the ranges in force stay\n", name, err);
+		return 1;
+	}
+	if (o->previous != NULL && cdn_ranges_read(o->previous, &prev, err, sizeof err) == -1) {
+		fprintf(stderr, "%s (the ranges in force): %s; nothing written\n", o->previous, err);
+		goto done;
+	}
+	if (o->previous != NULL && cdn_ranges_refuse(&next, &prev, err, sizeof err) != NULL) {
+		fprintf(stderr, "%s: refused: %s; nothing written, the ranges in force stay\n",
+		    name, err);
+		cdn_ranges_free(&prev);
+		goto done;
+	}
+	if (o->previous != NULL)
+		cdn_ranges_free(&prev);
+	status = cdn_ranges_emit_nft(&next, name, stdout) == 0 ? 0 : 1;
+done:
+	cdn_ranges_free(&next);
+	return status;
 }

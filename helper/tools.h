@@ -16,5 +16,6 @@ int tool_emit(const struct options *o);
 int tool_explain(const struct options *o);
 int tool_verify(const struct options *o);
 int tool_doctor(const struct options *o);
+int tool_cloudfront(const struct options *o);
 
 #endif

@@ -74,14 +74,15 @@ MEDIA_TYPES = {".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m3u8": "application/
 
 
 def media_file(name):
-    """(type, bytes) of DIR/name for --media, or None."""
+    """(type, path, size) of DIR/name for --media, or None. Read as it is sent, a piece at a
+    time (the benchmark's media run to 500 MB)."""
     if MEDIA is None or "/" in name or name.startswith("."):
         return None
     path = os.path.join(MEDIA, name)
     if not os.path.isfile(path):
         return None
-    with open(path, "rb") as f:
-        return MEDIA_TYPES.get(os.path.splitext(name)[1], "application/octet-stream"), f.read()
+    return MEDIA_TYPES.get(os.path.splitext(name)[1], "application/octet-stream"), path, \
+        os.path.getsize(path)
 
 
 def byte_range(header, size):
@@ -123,27 +124,47 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.websocket()
             return
         name = path.rsplit("/", 1)[-1]
-        ctype, body = FILES.get(name) or media_file(name) or ("text/plain", None)
-        rng = byte_range(self.headers.get("Range"), len(body)) if body is not None else None
+        fpath, size = None, 0       # a media file is sent from its file, a piece at a time
+        if name in FILES:
+            ctype, body = FILES[name]
+            size = len(body)
+        elif media_file(name):
+            ctype, fpath, size = media_file(name)
+            body = b""
+        else:
+            ctype, body = "text/plain", None
+        rng = byte_range(self.headers.get("Range"), size) if body is not None else None
+        first, last = rng if rng else (0, size - 1)
         if body is None:
             self.send_response(404)
             body = b"not found\n"
+            size, last = len(body), len(body) - 1
         elif rng is not None:
             self.send_response(206)
-            self.send_header("Content-Range", "bytes %d-%d/%d" % (rng[0], rng[1], len(body)))
-            body = body[rng[0]:rng[1] + 1]
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (first, last, size))
         else:
             self.send_response(200)
             self.send_header("Accept-Ranges", "bytes")
         if ctype:		# "": a reply without a type, as S3 sends some
             self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(last - first + 1))
         # as media servers and CDNs answer a player on another origin (hls.js fetches by XHR)
         self.send_header("Access-Control-Allow-Origin", "*")
         # Cacheable, so the benchmark can measure Squid serving hits (the lab caches nothing).
         self.send_header("Cache-Control", "max-age=600")
         self.end_headers()
-        self.wfile.write(body)
+        if fpath is None:
+            self.wfile.write(body[first:last + 1])
+            return
+        with open(fpath, "rb") as f:
+            f.seek(first)
+            left = last - first + 1
+            while left > 0:
+                chunk = f.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                left -= len(chunk)
 
     def websocket(self):
         """RFC 6455, just enough: the handshake, then each text frame echoed; a close ends it."""
