@@ -219,3 +219,34 @@ cdn_ranges_emit_nft(const struct cdn_ranges *r, const char *source, FILE *out)
 	nft_elements(out, "kpoint_cdn_v6", r->net + r->n4, r->n6);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
+
+/* One family's set: the copy filled, swapped in, and gone. */
+static void
+ipset_swap(FILE *out, const char *set, const char *family, const struct cidr *v, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "create %s hash:net family %s -exist\n"
+	    "create %s.new hash:net family %s -exist\n"
+	    "flush %s.new\n", set, family, set, family, set);
+	for (i = 0; i < n; i++) {
+		char buf[CIDR_TEXT_MAX];
+
+		cidr_format(&v[i], buf, sizeof buf);
+		fprintf(out, "add %s.new %s\n", set, buf);
+	}
+	fprintf(out, "swap %s.new %s\ndestroy %s.new\n", set, set, set);
+}
+
+int
+cdn_ranges_emit_ipset(const struct cdn_ranges *r, const char *source, FILE *out)
+{
+	fprintf(out, "# ext_kpoint_acl --cloudfront %s --format ipset\n"
+	    "# CloudFront's viewer edges (service CLOUDFRONT, region GLOBAL) from ip-ranges.json\n"
+	    "# syncToken %lld (%s): %zu IPv4 and %zu IPv6 prefixes, for \"ipset restore\": each set\n"
+	    "# is filled as a copy and swapped in whole.\n", source, r->sync_token, r->created,
+	    r->n4, r->n6);
+	ipset_swap(out, "kpoint_cdn_v4", "inet", r->net, r->n4);
+	ipset_swap(out, "kpoint_cdn_v6", "inet6", r->net + r->n4, r->n6);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

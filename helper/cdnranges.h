@@ -44,4 +44,11 @@ const char *cdn_ranges_refuse(const struct cdn_ranges *next, const struct cdn_ra
  */
 int cdn_ranges_emit_nft(const struct cdn_ranges *r, const char *source, FILE *out);
 
+/*
+ * The same as "ipset restore" input for iptables: kpoint_cdn_v4 and kpoint_cdn_v6 created
+ * where missing, and each replaced by a filled copy in one swap (ipset swap is atomic).
+ * Returns 0, or -1 on a write error.
+ */
+int cdn_ranges_emit_ipset(const struct cdn_ranges *r, const char *source, FILE *out);
+
 #endif

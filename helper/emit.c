@@ -10,7 +10,8 @@
 #include "listing.h"
 #include "xalloc.h"
 
-const char emit_formats[] = "nft, iptables, ip6tables, dnsmasq, dnsmasq-ipset, squid, sslbump";
+const char emit_formats[] = "nft, iptables, ip6tables, ipset, dnsmasq, dnsmasq-ipset, squid, "
+    "sslbump";
 
 /* At most this many port specs per iptables multiport rule (a range counts as two). */
 #define MULTIPORT_MAX	15
@@ -24,8 +25,9 @@ names_as_comments(const struct allowlist *al, FILE *out)
 
 	listing_make(al, LISTING_ALL & ~(LISTING_KIND(ENTRY_NET) | LISTING_KIND(ENTRY_PORTS)), &l);
 	fprintf(out, "# Names are not resolved here; the proxy (ext_kpoint_acl in Squid) matches\n"
-	    "# them. Networks inside a larger listed one are left out (tools reject overlaps).\n"
-	    "# Entries of the list that a firewall cannot use:\n");
+	    "# them, and the LAN's dnsmasq admits their addresses as it hands them out\n"
+	    "# (--emit dnsmasq). Networks inside a larger listed one are left out (tools reject\n"
+	    "# overlaps). Entries of the list that this file does not hold:\n");
 	for (i = 0; i < l.n; i++)
 		fprintf(out, "#   %s\n", l.item[i].line);
 	if (l.n == 0)
@@ -176,42 +178,88 @@ emit_nft(const struct allowlist *al, FILE *out)
 	free(r);
 }
 
+/*
+ * The KPOINT_OUT rules for one match ("-d 192.0.2.0/24", "-m set --match-set S dst"), on the
+ * listed ports: iptables' multiport takes at most 15 ports, a range counting as two, so the
+ * ports are split across rules where needed.
+ */
+static void
+ipt_rules(FILE *out, const char *match, const char *target, const struct port_range *r,
+    size_t nr)
+{
+	size_t j = 0;
+
+	while (j < nr) {
+		size_t used = 0;
+
+		fprintf(out, "-A KPOINT_OUT %s -p tcp -m multiport --dports ", match);
+		while (j < nr && used + (r[j].lo == r[j].hi ? 1 : 2) <= MULTIPORT_MAX) {
+			char buf[PORT_RANGE_TEXT_MAX];
+
+			listing_port_text(&r[j], ':', buf);
+			fprintf(out, "%s%s", used > 0 ? "," : "", buf);
+			used += r[j].lo == r[j].hi ? 1 : 2;
+			j++;
+		}
+		fprintf(out, " -j %s\n", target);
+	}
+}
+
 static void
 emit_iptables(const struct allowlist *al, FILE *out, int af)
 {
-	size_t nr, n, i, j;
+	size_t nr, n, i;
 	struct port_range *r = port_runs(al, &nr);
 	char **nets = nets_of(al, af, &n);
-	const char *tool = af == 4 ? "iptables" : "ip6tables";
+	const char *tool = af == 4 ? "iptables" : "ip6tables", *v = af == 4 ? "v4" : "v6";
+	char match[64 + CIDR_TEXT_MAX], refresh[64];
 
 	fprintf(out, "# ext_kpoint_acl --emit %s (list: %s)\n"
-	    "# The firewall half of kPoint's guide for IPv%d: outbound TCP to the listed networks on\n"
-	    "# the listed ports. Load with \"%s-restore --noflush\", then allow kPoint from your\n"
-	    "# FORWARD (or OUTPUT) chain, before its final drop:   -j KPOINT_OUT\n"
-	    "# (IPv%d networks: ext_kpoint_acl --emit %s)\n#\n", tool, allowlist_source(al), af, tool,
+	    "# The firewall half of kPoint's guide for IPv%d: outbound TCP on the listed ports to the\n"
+	    "# listed networks, to the addresses the LAN's dnsmasq handed out for the listed names\n"
+	    "# (ipset kpoint_dns_%s: --emit dnsmasq-ipset; each connection restarts its timeout)\n"
+	    "# and to CloudFront's ranges (ipset kpoint_cdn_%s: --cloudfront --format ipset).\n"
+	    "# Create the ipsets first (ext_kpoint_acl --emit ipset | ipset restore), load this with\n"
+	    "# \"%s-restore --noflush\", then allow kPoint from your FORWARD (or OUTPUT) chain,\n"
+	    "# before its final drop:   -j KPOINT_OUT\n"
+	    "# (IPv%d: ext_kpoint_acl --emit %s)\n#\n", tool, allowlist_source(al), af, v, v, tool,
 	    af == 4 ? 6 : 4, af == 4 ? "ip6tables" : "iptables");
 	names_as_comments(al, out);
-	fprintf(out, "*filter\n:KPOINT_OUT - [0:0]\n");
+	fprintf(out, "*filter\n:KPOINT_OUT - [0:0]\n-F KPOINT_OUT\n");
 	for (i = 0; i < n; i++) {
-		/* multiport takes at most 15 ports, a range counting as two: split if needed */
-		for (j = 0; j < nr;) {
-			size_t used = 0;
-
-			fprintf(out, "-A KPOINT_OUT -d %s -p tcp -m multiport --dports ", nets[i]);
-			while (j < nr && used + (r[j].lo == r[j].hi ? 1 : 2) <= MULTIPORT_MAX) {
-				char buf[PORT_RANGE_TEXT_MAX];
-
-				listing_port_text(&r[j], ':', buf);
-				fprintf(out, "%s%s", used > 0 ? "," : "", buf);
-				used += r[j].lo == r[j].hi ? 1 : 2;
-				j++;
-			}
-			fprintf(out, " -j ACCEPT\n");
-		}
+		snprintf(match, sizeof match, "-d %s", nets[i]);
+		ipt_rules(out, match, "ACCEPT", r, nr);
 	}
+	snprintf(match, sizeof match, "-m set --match-set kpoint_cdn_%s dst", v);
+	ipt_rules(out, match, "ACCEPT", r, nr);
+	/* a learned address in use stays: each new connection restarts its timeout */
+	snprintf(match, sizeof match, "-m set --match-set kpoint_dns_%s dst", v);
+	snprintf(refresh, sizeof refresh, "SET --add-set kpoint_dns_%s dst --exist", v);
+	ipt_rules(out, match, refresh, r, nr);
+	ipt_rules(out, match, "ACCEPT", r, nr);
 	fprintf(out, "COMMIT\n");
 	free_strings(nets, n);
 	free(r);
+}
+
+/*
+ * ipset restore input that creates the sets the iptables rules name, where they are missing,
+ * and never empties one: the learned ones (kpoint_dns_*, timeout as --emit nft's) and
+ * CloudFront's ranges (kpoint_cdn_*, filled by --cloudfront --format ipset).
+ */
+static void
+emit_ipset(const struct allowlist *al, FILE *out)
+{
+	fprintf(out, "# ext_kpoint_acl --emit ipset (list: %s)\n"
+	    "# The ipsets of --emit iptables and ip6tables, for \"ipset restore\": created where\n"
+	    "# missing, never emptied. dnsmasq fills kpoint_dns_v4 and kpoint_dns_v6\n"
+	    "# (--emit dnsmasq-ipset); an address leaves them " EMIT_LEARNED_TIMEOUT " after its last\n"
+	    "# connection (or dnsmasq's last answer with it: a re-add restarts an ipset timeout).\n"
+	    "create kpoint_dns_v4 hash:ip family inet timeout %d -exist\n"
+	    "create kpoint_dns_v6 hash:ip family inet6 timeout %d -exist\n"
+	    "create kpoint_cdn_v4 hash:net family inet -exist\n"
+	    "create kpoint_cdn_v6 hash:net family inet6 -exist\n", allowlist_source(al),
+	    EMIT_LEARNED_SECONDS, EMIT_LEARNED_SECONDS);
 }
 
 /* Is name under an entry that covers all its subdomains? (Squid warns about such overlaps.) */
@@ -482,6 +530,8 @@ emit_list(const struct allowlist *al, const char *format, FILE *out, const char 
 		emit_iptables(al, out, 4);
 	else if (strcmp(format, "ip6tables") == 0)
 		emit_iptables(al, out, 6);
+	else if (strcmp(format, "ipset") == 0)
+		emit_ipset(al, out);
 	else if (strcmp(format, "dnsmasq") == 0 || strcmp(format, "dnsmasq-ipset") == 0) {
 		if (emit_dnsmasq(al, out, strcmp(format, "dnsmasq-ipset") == 0, errstr) == -1)
 			return -1;

@@ -18,6 +18,7 @@
  * doc/firewall.md says why a day, and what it costs.
  */
 #define EMIT_LEARNED_TIMEOUT	"1d"
+#define EMIT_LEARNED_SECONDS	86400
 
 /* The format names emit_list accepts, for messages: "nft, iptables, ip6tables, squid". */
 extern const char emit_formats[];

@@ -33,6 +33,7 @@ static const struct option longopts[] = {
 	{ "metrics", required_argument, NULL, 'M' },
 	{ "cloudfront", required_argument, NULL, 'G' },
 	{ "previous", required_argument, NULL, 'p' },
+	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -159,6 +160,13 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		case 'p':
 			o->previous = optarg;
 			break;
+		case 'F':
+			if (strcmp(optarg, "ipset") == 0)
+				o->cdn_ipset = true;
+			else if (strcmp(optarg, "nft") != 0)
+				set_error(o, false, "--format %.40s: expected nft or ipset", optarg);
+			o->cdn_format = true;
+			break;
 		case 'h':
 			o->mode = MODE_HELP;
 			return;
@@ -182,8 +190,8 @@ options_parse(struct options *o, int argc, char *argv[], bool quiet)
 		set_error(o, true, "--dns-server and --dns-timeout go with --verify");
 	if (o->mode != MODE_DOCTOR && o->squid != NULL)
 		set_error(o, true, "--squid goes with --doctor");
-	if (o->mode != MODE_CLOUDFRONT && o->previous != NULL)
-		set_error(o, true, "--previous goes with --cloudfront");
+	if (o->mode != MODE_CLOUDFRONT && (o->previous != NULL || o->cdn_format))
+		set_error(o, true, "--previous and --format go with --cloudfront");
 }
 
 void
@@ -197,9 +205,10 @@ options_usage(FILE *f)
 	    "       ext_kpoint_acl --explain TARGET [--port N] [--ip ADDR] [--type T] [-c FILE]\n"
 	    "       ext_kpoint_acl --verify [--dns-server ADDR[:PORT]] [--dns-timeout SECONDS]\n"
 	    "                      [--metrics DIR] [-c FILE]\n"
-	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|dnsmasq|dnsmasq-ipset|squid|sslbump\n"
-	    "                      [-c FILE]\n"
+	    "       ext_kpoint_acl --emit nft|iptables|ip6tables|ipset|dnsmasq|dnsmasq-ipset|\n"
+	    "                      squid|sslbump [-c FILE]\n"
 	    "       ext_kpoint_acl --cloudfront IP-RANGES.JSON|- [--previous IP-RANGES.JSON]\n"
+	    "                      [--format nft|ipset]\n"
 	    "       ext_kpoint_acl --doctor [SQUID_CONF] [--squid PATH] [--log-format json]\n"
 	    "       ext_kpoint_acl -h | -V\n"
 	    "Every option, the protocol, the list file, the decision log, signals and exit\n"

@@ -45,6 +45,8 @@ struct options {
 	const char		*squid_conf;	/* --doctor's argument; NULL: the default */
 	const char		*cloudfront;	/* --cloudfront FILE (MODE_CLOUDFRONT); "-": stdin */
 	const char		*previous;	/* --previous FILE: the ranges in force; NULL: none */
+	bool			 cdn_ipset;	/* --format ipset (with --cloudfront); else nft */
+	bool			 cdn_format;	/* --format was given */
 	char			 error[256];	/* what is wrong with the line; "" if nothing */
 };
 

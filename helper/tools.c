@@ -180,7 +180,8 @@ tool_cloudfront(const struct options *o)
 	}
 	if (o->previous != NULL)
 		cdn_ranges_free(&prev);
-	status = cdn_ranges_emit_nft(&next, name, stdout) == 0 ? 0 : 1;
+	status = (o->cdn_ipset ? cdn_ranges_emit_ipset(&next, name, stdout) :
+	    cdn_ranges_emit_nft(&next, name, stdout)) == 0 ? 0 : 1;
 done:
 	cdn_ranges_free(&next);
 	return status;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # emit.sh: --emit output is loaded into the real tools' syntax checks: nft -c -f,
-# iptables-restore --test, ip6tables-restore --test, squid -k parse. For the built-in list and
+# iptables-restore --test and ip6tables-restore --test (in a network namespace of their own,
+# after ipset restore of --emit ipset: the rules name the ipsets), dnsmasq --test, squid -k parse. For the built-in list and
 # for tests/data/emit.conf (IPv6, ranges, more ports than one multiport rule holds). --emit
 # sslbump is parsed with conf-snippets/squid-kpoint-sslbump.conf, which uses its acls, also for
 # a list with no net and no pattern (every acl must still be defined). A broken copy of each
@@ -8,9 +9,21 @@
 . "$TOP_SRCDIR/tests/lib/lib.sh"
 trap cleanup_tmp EXIT
 
-for tool in nft iptables-restore ip6tables-restore "$SQUID"; do
+for tool in nft iptables-restore ip6tables-restore ipset ip dnsmasq "$SQUID"; do
 	command -v "$tool" > /dev/null || fail "$tool is not installed (tests/setup.sh installs it)"
 done
+
+# ipt_test TOOL FILE: TOOL-restore --test on FILE, in a namespace of its own where the ipsets
+# of --emit ipset exist (the rules name them); deleted after
+ipt_test() {
+	local ns=kpoint-emit-$$-$RANDOM rc
+	ip netns add "$ns" || return 9
+	"$HELPER" --emit ipset | ip netns exec "$ns" ipset restore &&
+	    ip netns exec "$ns" "$1-restore" --test --noflush "$2"
+	rc=$?
+	ip netns del "$ns"
+	return "$rc"
+}
 
 squid_parse() {	# FILE: a minimal squid.conf using the emitted acls, parsed by Squid
 	cat > "$TMP/squid.conf" <<-CONF
@@ -57,9 +70,13 @@ for list in "$TMP/names-only.conf" "$TMP/overlap.conf" built-in "$DATA/emit.conf
 	args=()
 	[ "$list" != built-in ] && args=(-c "$list")
 	name=${list##*/}
-	for fmt in nft iptables ip6tables squid sslbump; do
+	for fmt in nft iptables ip6tables dnsmasq dnsmasq-ipset squid sslbump; do
 		"$HELPER" --emit "$fmt" "${args[@]}" > "$TMP/out.$fmt" 2> "$TMP/err.$fmt"
 		check "$name --emit $fmt: exit status" "$?" 0
+	done
+	for fmt in dnsmasq dnsmasq-ipset; do
+		dnsmasq --test --conf-file="$TMP/out.$fmt" > "$TMP/dnsmasq.err" 2>&1
+		check "$name --emit $fmt: dnsmasq --test accepts it" "$?" 0
 	done
 	sslbump_parse "$TMP/out.sslbump"
 	check "$name: the SslBump snippet with --emit sslbump parses, no warnings" "$?" 0
@@ -75,9 +92,9 @@ for list in "$TMP/names-only.conf" "$TMP/overlap.conf" built-in "$DATA/emit.conf
 	fi
 	nft -c -f "$TMP/out.nft" > "$TMP/nft.err" 2>&1
 	check "$name: nft -c accepts it" "$?" 0
-	iptables-restore --test --noflush "$TMP/out.iptables" > "$TMP/ipt.err" 2>&1
+	ipt_test iptables "$TMP/out.iptables" > "$TMP/ipt.err" 2>&1
 	check "$name: iptables-restore --test accepts it" "$?" 0
-	ip6tables-restore --test --noflush "$TMP/out.ip6tables" > "$TMP/ip6t.err" 2>&1
+	ipt_test ip6tables "$TMP/out.ip6tables" > "$TMP/ip6t.err" 2>&1
 	check "$name: ip6tables-restore --test accepts it" "$?" 0
 	squid_parse "$TMP/out.squid"
 	check "$name: squid -k parse accepts it, no warnings" "$?" 0
@@ -90,12 +107,14 @@ done
 
 # emit.conf specifics: every network and port made it, in the right family.
 check "nft: IPv6 networks in the v6 set" \
-    "$(grep -A4 'set kpoint_v6' "$TMP/out.nft" | grep -c '2001:db8::/32')" 1
+    "$(grep -A1 '^add element inet filter kpoint_v6 ' "$TMP/out.nft" | grep -c '2001:db8::/32')" 1
 check "iptables: 2 IPv4 networks x 2 rules (ports split at 15)" \
-    "$(grep -c '^-A KPOINT_OUT' "$TMP/out.iptables")" 4
+    "$(grep -c '^-A KPOINT_OUT -d ' "$TMP/out.iptables")" 4
 check "ip6tables: 1 IPv6 network (the other lies inside it) x 2 rules" \
-    "$(grep -c '^-A KPOINT_OUT' "$TMP/out.ip6tables")" 2
-check "iptables: the range" "$(grep -c '8000:8010' "$TMP/out.iptables")" 2
+    "$(grep -c '^-A KPOINT_OUT -d ' "$TMP/out.ip6tables")" 2
+check "iptables: the CloudFront and learned sets, each on every port (2 rules), learned twice" \
+    "$(grep -cE '^-A KPOINT_OUT -m set --match-set kpoint_(cdn|dns)_v4 dst ' "$TMP/out.iptables")" 6
+check "iptables: the range" "$(grep '^-A KPOINT_OUT -d ' "$TMP/out.iptables" | grep -c '8000:8010')" 2
 check "squid: subdomains-only entry as a regex" \
     "$(grep -c 'dstdom_regex -i \\.star\\.example\$' "$TMP/out.squid")" 1
 check "squid: glob as an anchored regex" \
@@ -137,7 +156,7 @@ sed 's|/32|/33|' "$TMP/out.nft" > "$TMP/bad.nft"
 nft -c -f "$TMP/bad.nft" > /dev/null 2>&1
 check "nft -c rejects a broken copy" "$?" 1
 sed 's|/24|/33|' "$TMP/out.iptables" > "$TMP/bad.iptables"
-iptables-restore --test --noflush "$TMP/bad.iptables" > /dev/null 2>&1
+ipt_test iptables "$TMP/bad.iptables" > /dev/null 2>&1
 check "iptables-restore rejects a broken copy" "$?" 2
 sed 's|acl kpoint_ports port 80|acl kpoint_ports port eighty|' "$TMP/out.squid" > "$TMP/bad.squid"
 squid_parse "$TMP/bad.squid"
@@ -146,5 +165,5 @@ check "squid -k parse rejects a broken copy" "$?" 1
 "$HELPER" --emit bogus > /dev/null 2> "$TMP/bogus.err"
 check "unknown format: exit status 2" "$?" 2
 check "unknown format: message" "$(cat "$TMP/bogus.err")" \
-    "ext_kpoint_acl: ERROR: --emit bogus: unknown format (formats: nft, iptables, ip6tables, squid, sslbump)"
+    "ext_kpoint_acl: ERROR: --emit bogus: unknown format (formats: nft, iptables, ip6tables, ipset, dnsmasq, dnsmasq-ipset, squid, sslbump)"
 finish

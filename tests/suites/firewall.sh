@@ -18,11 +18,13 @@
 #    CloudFront edge address without DNS, not an origin-facing one; a truncated file, one with
 #    no CLOUDFRONT prefixes, an older one and a drastically smaller one change nothing
 #  - applying --emit nft again keeps the learned and CloudFront sets
+#  - the same for iptables users: --emit ipset, iptables, ip6tables, dnsmasq-ipset and
+#    --cloudfront --format ipset
 #  - bad input: a list that dnsmasq cannot take
 . "$TOP_SRCDIR/tests/lib/lib.sh"
 
 if [ "${1:-}" != inside ]; then
-	for tool in ip nft dnsmasq curl getent; do
+	for tool in ip nft dnsmasq curl getent ipset iptables ip6tables; do
 		command -v "$tool" > /dev/null ||
 		    { echo "SKIP: no $tool (tests/setup.sh installs it)"; exit 77; }
 	done
@@ -103,11 +105,15 @@ check "the built-in list's /32s are in the listed set" \
 check "--emit dnsmasq" "$?" 0
 dnsmasq --test --conf-file="$TMP/kpoint-dnsmasq.conf" > "$TMP/test.out" 2>&1
 check "dnsmasq --test takes the lines" "$?" 0
-dnsmasq --keep-in-foreground --no-resolv --no-hosts --port 53 --listen-address 127.0.0.1 \
-    --bind-interfaces --server=127.0.0.1#5353 --pid-file="$TMP/front.pid" \
-    --conf-file="$TMP/kpoint-dnsmasq.conf" > "$TMP/front.out" 2>&1 &
-PIDS+=($!)
-wait_for 10 getent hosts www.other.example > /dev/null
+# front CONF: the LAN's dnsmasq with those lines (FRONT is its pid)
+front() {
+	dnsmasq --keep-in-foreground --no-resolv --no-hosts --port 53 --listen-address 127.0.0.1 \
+	    --bind-interfaces --server=127.0.0.1#5353 --conf-file="$1" > "$TMP/front.out" 2>&1 &
+	FRONT=$!
+	PIDS+=("$FRONT")
+	wait_for 10 getent hosts www.other.example > /dev/null
+}
+front "$TMP/kpoint-dnsmasq.conf"
 check "the LAN's resolver answers" "$?" 0
 
 # get URL [curl options]: the HTTP status, or 000 when the connection was refused
@@ -221,6 +227,52 @@ check "the ruleset applied again" "$?" 0
 check "... keeps the CloudFront ranges" "$(cdn_set | diff - "$TMP/cdn-before")" ""
 check "... keeps the learned addresses" \
     "$(nft list set inet filter kpoint_dns_v4 | grep -c '127\.66\.0\.99 ')" 1
+
+# ---- the same with iptables and ipsets --------------------------------------------------------
+# The nft ruleset goes; --emit ipset creates the sets, --emit iptables and ip6tables the chain,
+# the LAN's dnsmasq fills the learned ipsets (--emit dnsmasq-ipset), --cloudfront --format
+# ipset the ranges.
+kill "$FRONT"
+wait "$FRONT" 2> /dev/null
+nft flush ruleset
+"$HELPER" --emit ipset > "$TMP/kpoint.ipset" && ipset restore < "$TMP/kpoint.ipset" &&
+    "$HELPER" --emit iptables > "$TMP/kpoint.ipt" && iptables-restore --noflush < "$TMP/kpoint.ipt" &&
+    "$HELPER" --emit ip6tables > "$TMP/kpoint.ip6t" && ip6tables-restore --noflush < "$TMP/kpoint.ip6t"
+check "ipset restore, iptables-restore and ip6tables-restore take them" "$?" 0
+for t in iptables:127.66.0.0/16 ip6tables:fd6b:7031::/32; do
+	"${t%%:*}" -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT &&
+	    "${t%%:*}" -A OUTPUT -d "${t#*:}" -p tcp -j KPOINT_OUT &&
+	    "${t%%:*}" -A OUTPUT -d "${t#*:}" -p tcp -j REJECT --reject-with tcp-reset
+done
+check "the site's own rules around KPOINT_OUT" "$?" 0
+"$HELPER" --emit dnsmasq-ipset > "$TMP/kpoint-ipset.conf"
+front "$TMP/kpoint-ipset.conf"
+check "the LAN's resolver with the ipset lines answers" "$?" 0
+check "iptables: an address never resolved: refused" "$(get "http://$N.3:443/")" 000
+check "iptables: d9.cloudfront.net resolves and connects at once" \
+    "$(get "http://d9.cloudfront.net:443/") $(get "http://d9.cloudfront.net:5222/")" "200 200"
+check "iptables: an unlisted port refused" "$(get "http://d9.cloudfront.net:8080/")" 000
+check "iptables: mp001se.kpoint.com over IPv6" "$(get -6 "http://mp001se.kpoint.com:1935/")" 200
+check "iptables: xcloudfront.net and another site refused" \
+    "$(get "http://xcloudfront.net:443/") $(get "http://www.other.example:443/")" "000 000"
+check "iptables: the learned address carries the set's timeout" \
+    "$(ipset list kpoint_dns_v4 | grep -cE "^$N\.3 timeout [0-9]+")" 1
+check "iptables: a CloudFront edge without DNS, before the ranges: refused" \
+    "$(get "http://$CDN:443/")" 000
+"$HELPER" --cloudfront "$TMP/r1.json" --format ipset > "$TMP/cdn.ipset" &&
+    ipset restore < "$TMP/cdn.ipset"
+check "--cloudfront --format ipset: ipset restore takes it" "$?" 0
+check "iptables: the ranges admit an edge, IPv4 and IPv6, not an origin-facing address" \
+    "$(get "http://$CDN:443/") $(get "http://[fd6b:7031:9::7]:80/") $(get "http://$ORIGIN_FACING:443/")" \
+    "200 200 000"
+check "iptables: the swap left no copy behind" "$(ipset list -n | grep -c '\.new$')" 0
+iptables-restore --noflush < "$TMP/kpoint.ipt" && ipset restore < "$TMP/kpoint.ipset"
+check "iptables: loaded again" "$?" 0
+check "... keeps the learned addresses and the ranges" \
+    "$(ipset list kpoint_dns_v4 | grep -c "^$N\.3 ") $(ipset list kpoint_cdn_v4 | grep -c '^127\.66\.9\.0/24')" \
+    "1 1"
+iptables -F; iptables -X; ip6tables -F; ip6tables -X
+ipset destroy
 
 # ---- bad input -------------------------------------------------------------------------------
 printf 'domain mp*se.kpoint.com\nregex ^mp[0-9]+se\\.kpoint\\.com$\nport 443\n' > "$TMP/globs.conf"
