@@ -48,14 +48,16 @@ fi
 
 # ---- inside the namespace -----------------------------------------------------------------
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; cleanup_tmp' EXIT
+# (the sync part's dnsmasq runs as a daemon, its pid in $TMP/front.pid)
+trap 'kill "${PIDS[@]}" $(cat "$TMP/front.pid" 2>/dev/null) 2>/dev/null; wait 2>/dev/null
+cleanup_tmp' EXIT
 N=127.66.0 V6=fd6b:7031:: CDN=127.66.9.7 ORIGIN_FACING=127.66.8.7
 ip -6 addr add "${V6}2/128" dev lo nodad && ip -6 addr add "${V6}5/128" dev lo nodad &&
     ip -6 addr add "fd6b:7031:9::7/128" dev lo nodad
 check "the lab's IPv6 addresses" "$?" 0
 
 listeners=()
-for a in "$N.2" "$N.3" "$N.4" "$N.5" "$N.6" "$N.7" "$N.8" "$CDN" "$ORIGIN_FACING" \
+for a in "$N.2" "$N.3" "$N.4" "$N.5" "$N.6" "$N.7" "$N.8" "$N.9" "$CDN" "$ORIGIN_FACING" \
     "[${V6}2]" "[${V6}5]" "[fd6b:7031:9::7]"; do
 	for p in 80 443 1935 5222 8080; do listeners+=("$a:$p"); done
 done
@@ -72,6 +74,7 @@ dnsmasq --keep-in-foreground --no-resolv --no-hosts --port 5353 --listen-address
     --host-record="www.other.example,$N.5,${V6}5" --host-record="d7.cloudfront.net,$N.6" \
     --cname=media.kpoint.com,d7.cloudfront.net --host-record="d8.cloudfront.net,$N.7" \
     --cname=video.other.example,d8.cloudfront.net --host-record="t1.kpoint.com,$N.8,12" \
+    --host-record="v.newcdn.example,$N.9" \
     > "$TMP/up.out" 2>&1 &
 PIDS+=($!)
 
@@ -273,6 +276,69 @@ check "... keeps the learned addresses and the ranges" \
     "1 1"
 iptables -F; iptables -X; ip6tables -F; ip6tables -X
 ipset destroy
+
+# ---- the firewall follows the list: ext_kpoint_acl-sync --nft --dnsmasq ---------------------
+# A firewall-only site (--no-squid). The LAN's dnsmasq is a daemon here, restarted by the
+# command the sync is given, as systemctl restarts Debian's.
+kill "$FRONT"
+wait "$FRONT" 2> /dev/null
+nft flush ruleset
+mkdir -p "$TMP/etc"
+cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/etc/kpoint.conf"
+cat > "$TMP/restart.sh" <<SH
+[ -s "$TMP/front.pid" ] && kill \$(cat "$TMP/front.pid") && sleep 0.5
+exec dnsmasq --no-resolv --no-hosts --port 53 --listen-address 127.0.0.1 --bind-interfaces \
+    --server=127.0.0.1#5353 --pid-file="$TMP/front.pid" --conf-file="$TMP/etc/kpoint-dnsmasq.conf"
+SH
+# fwsync [options]: the sync as the package's path unit would run it on a firewall
+fwsync() {
+	timeout 60 sh "$TOP_SRCDIR/helper/ext_kpoint_acl-sync" --no-squid --list "$TMP/etc/kpoint.conf" \
+	    --nft "$TMP/etc/kpoint.nft" --dnsmasq "$TMP/etc/kpoint-dnsmasq.conf" \
+	    --dnsmasq-restart "sh $TMP/restart.sh" --helper "$HELPER" --settle 0 "$@" \
+	    2> "$TMP/sync.err"
+	local rc=$?
+	sed 's/^/  /' "$TMP/sync.err"
+	return "$rc"
+}
+fwsync
+check "sync: the ruleset and the dnsmasq lines, checked and applied" \
+    "$? $(grep -c 'updated from .* and applied' "$TMP/sync.err")" "0 2"
+nft -f "$TMP/site.nft"
+wait_for 10 getent hosts www.other.example > /dev/null
+check "sync: dnsmasq restarted with the lines" "$?" 0
+check "sync: kPoint admitted" "$(get "http://mp001se.kpoint.com:443/")" 200
+check "sync: a name not listed yet: refused" "$(get "http://v.newcdn.example:443/")" 000
+printf 'domain .newcdn.example\n' >> "$TMP/etc/kpoint.conf"
+pid=$(cat "$TMP/front.pid")
+fwsync
+check "sync: a list change reaches both" \
+    "$? $(grep -c 'updated from .* and applied' "$TMP/sync.err")" "0 2"
+wait_for 10 sh -c "[ -s '$TMP/front.pid' ] && [ \"\$(cat '$TMP/front.pid')\" != $pid ]" &&
+    wait_for 10 getent hosts www.other.example > /dev/null
+check "sync: dnsmasq restarted" "$?" 0
+check "sync: the newly listed name is admitted" "$(get "http://v.newcdn.example:443/")" 200
+fwsync
+check "sync: nothing changed, nothing to do" \
+    "$? $(grep -c 'nothing to do' "$TMP/sync.err")" "0 2"
+cp "$TMP/etc/kpoint.nft" "$TMP/nft.kept"; cp "$TMP/etc/kpoint-dnsmasq.conf" "$TMP/dnsmasq.kept"
+pid=$(cat "$TMP/front.pid")
+printf 'domain .broken.example\nbogus line\n' >> "$TMP/etc/kpoint.conf"
+fwsync
+check "sync: a bad list: exit 1, says why" \
+    "$? $(grep -c 'the list does not load; nothing changed' "$TMP/sync.err")" "1 1"
+check "sync: a bad list changes neither file, nor dnsmasq" \
+    "$(cmp "$TMP/nft.kept" "$TMP/etc/kpoint.nft" && cmp "$TMP/dnsmasq.kept" "$TMP/etc/kpoint-dnsmasq.conf" &&
+    cat "$TMP/front.pid")" "$pid"
+# CloudFront's ranges through the sync: applied and kept; an older file refused
+timeout 60 sh "$TOP_SRCDIR/helper/ext_kpoint_acl-sync" --cloudfront "$TMP/r1.json" \
+    --cloudfront-state "$TMP/state/ip-ranges.json" --helper "$HELPER" 2> "$TMP/cf.err"
+check "sync --cloudfront: applied, kept as the ranges in force" \
+    "$? $(cmp -s "$TMP/r1.json" "$TMP/state/ip-ranges.json" && echo kept) $(get "http://$CDN:443/")" \
+    "0 kept 200"
+timeout 60 sh "$TOP_SRCDIR/helper/ext_kpoint_acl-sync" --cloudfront "$TMP/bad-older.json" \
+    --cloudfront-state "$TMP/state/ip-ranges.json" --helper "$HELPER" 2> "$TMP/cf.err"
+check "sync --cloudfront, an older file: refused, the ranges in force stay" \
+    "$? $(grep -c 'older than the ranges in force' "$TMP/cf.err") $(get "http://$CDN:443/")" "1 1 200"
 
 # ---- bad input -------------------------------------------------------------------------------
 printf 'domain mp*se.kpoint.com\nregex ^mp[0-9]+se\\.kpoint\\.com$\nport 443\n' > "$TMP/globs.conf"
