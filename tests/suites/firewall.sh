@@ -230,6 +230,17 @@ check "the ruleset applied again" "$?" 0
 check "... keeps the CloudFront ranges" "$(cdn_set | diff - "$TMP/cdn-before")" ""
 check "... keeps the learned addresses" \
     "$(nft list set inet filter kpoint_dns_v4 | grep -c '127\.66\.0\.99 ')" 1
+# The site's whole firewall reloaded, its nftables.conf as doc/firewall.md writes it: its table
+# flushed (not the ruleset), kPoint's file, then its own chains.
+{ printf 'table inet filter\nflush table inet filter\ninclude "%s"\n' "$TMP/kpoint-3s.nft"
+    cat "$TMP/site.nft"; } > "$TMP/nftables.conf"
+nft -c -f "$TMP/nftables.conf" && nft -f "$TMP/nftables.conf"
+check "a reload of nftables.conf as doc/firewall.md writes it" "$?" 0
+check "... keeps the learned addresses and the ranges, and the chain works" \
+    "$(nft list set inet filter kpoint_dns_v4 | grep -c '127\.66\.0\.99 ') $(cdn_set | diff - "$TMP/cdn-before" | wc -l) $(get "http://$CDN:443/") $(get "http://$CDN:8080/")" \
+    "1 0 200 000"
+check "... and holds one jump to kpoint_out per family, not two" \
+    "$(nft list chain inet filter output | grep -c 'jump kpoint_out')" 2
 
 # ---- the same with iptables and ipsets --------------------------------------------------------
 # The nft ruleset goes; --emit ipset creates the sets, --emit iptables and ip6tables the chain,

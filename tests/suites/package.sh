@@ -64,7 +64,7 @@ check "installed helper answers" \
     "OK kpoint_=1 log=kpoint-allow:mp001se.kpoint.com"
 check "the list watch and the DNS check: installed, disabled" \
     "$(ls /lib/systemd/system/ext-kpoint-acl-* | paste -sd' '):$(find /etc/systemd/system -name 'ext-kpoint-acl-*' | wc -l)" \
-    "/lib/systemd/system/ext-kpoint-acl-sync.path /lib/systemd/system/ext-kpoint-acl-sync.service /lib/systemd/system/ext-kpoint-acl-verify.service /lib/systemd/system/ext-kpoint-acl-verify.timer:0"
+    "/lib/systemd/system/ext-kpoint-acl-cloudfront.service /lib/systemd/system/ext-kpoint-acl-cloudfront.timer /lib/systemd/system/ext-kpoint-acl-sync.path /lib/systemd/system/ext-kpoint-acl-sync.service /lib/systemd/system/ext-kpoint-acl-verify.service /lib/systemd/system/ext-kpoint-acl-verify.timer:0"
 systemd-analyze verify /lib/systemd/system/ext-kpoint-acl-* > "$TMP/verify.out" 2>&1
 check "systemd-analyze verify: their units" "$?:$(cat "$TMP/verify.out")" "0:"
 check "the sync command is installed beside the helper" \
