@@ -14,13 +14,49 @@
 # Figures, medians of VIEWER_ROUNDS (default 3): time to first frame, rebuffering ratio over
 # VIEWER_WATCH seconds of playback (default 15; time spent waiting / that; 1 when it never
 # starts), seek latency; and the scanner's CPU seconds (c-icap and clamd) per GiB delivered,
-# each proxied way. Each run of chromium is bounded. Writes the figures to stdout and the plot
-# to $VIEWER_PLOT (default bench/viewer.png) with gnuplot.
+# each proxied way. Each run of chromium is bounded. Writes the figures to stdout and to
+# $VIEWER_FIGURES (default bench/viewer.txt), and the plot of them to $VIEWER_PLOT (default
+# bench/viewer.png) with gnuplot; VIEWER_PLOT_ONLY=1 only plots the figures file again.
 # Run from the top of the tree as root: bash bench/viewer.sh (SQUID=... for another Squid).
 set -uo pipefail
 . bench/lib.sh
 . tests/lib/lib.sh
 : "${VIEWER_ROUNDS:=3}" "${VIEWER_WATCH:=15}" "${VIEWER_PLOT:=$TOP/bench/viewer.png}"
+: "${VIEWER_FIGURES:=$TOP/bench/viewer.txt}"
+MEDIA="ladder p20 p100 p500"
+
+# plot: the figures file as three panels (first frame, seek, rebuffering), each way, each medium
+plot() {
+	local title
+	title=$(sed -n 's/^# title: //p' "$VIEWER_FIGURES")
+	gnuplot <<-GP
+	set terminal pngcairo size 1200,420 font "DejaVu Sans,10" noenhanced
+	set output "$VIEWER_PLOT"
+	set multiplot layout 1,3 title "$title"
+	set style data histograms
+	set style histogram clustered gap 1
+	set style fill solid 0.8 border -1
+	set boxwidth 0.9
+	set grid ytics
+	set key top left
+	set logscale y
+	set yrange [10:40000]
+	m(x) = x >= 99999 ? 40000 : x
+	f(md) = "< grep ' ".md." ' $VIEWER_FIGURES"
+	set title "time to first frame (ms)"
+	plot for [md in "$MEDIA"] f(md) using (m(\$3)):xtic(1) title md
+	set title "seek latency (ms)"
+	plot for [md in "$MEDIA"] f(md) using (m(\$5)):xtic(1) title md
+	unset logscale y
+	set yrange [0:1.1]
+	set title "rebuffering ratio while watched"
+	plot for [md in "$MEDIA"] f(md) using 4:xtic(1) title md
+	unset multiplot
+	GP
+	echo "plot: $VIEWER_PLOT"
+}
+if [ "${VIEWER_PLOT_ONLY:-0}" = 1 ]; then plot; exit; fi
+
 B=$TOP/tests/lib/browser
 for tool in chromium ffmpeg node gnuplot; do
 	command -v "$tool" > /dev/null || { echo "viewer: no $tool (tests/setup.sh)"; exit 1; }
@@ -29,7 +65,6 @@ done
 
 M=$TMP/media
 mkdir -p "$M"
-MEDIA="ladder p20 p100 p500"
 declare -A URL_OF SEEK_OF
 lab_make_media "$M" r240 300 426x240 400 && lab_make_media "$M" r360 300 640x360 1000 &&
     lab_make_media "$M" r720 300 1280x720 2500 && lab_make_media "$M" p20 40 1280x720 4000 &&
@@ -130,7 +165,10 @@ for n in $(seq "$VIEWER_ROUNDS"); do
 	done
 done
 hz=$(getconf CLK_TCK)
+squid_version=$("$SQUID" -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')
 {
+	echo "# title: A kPoint video in Chromium, Squid $squid_version + c-icap virus_scan/clamd" \
+	    "(medians of $VIEWER_ROUNDS, $(date -u +%F); 'never' drawn at 40 s, ratio 1)"
 	echo "# way media first_frame_ms rebuffer_ratio seek_ms (medians of $VIEWER_ROUNDS;" \
 	    "never = 99999)"
 	for media in $MEDIA; do
@@ -155,39 +193,15 @@ hz=$(getconf CLK_TCK)
 			PY
 		done
 	done
-} > "$TMP/figures.txt"
-cat "$TMP/figures.txt"
+} > "$VIEWER_FIGURES"
+cat "$VIEWER_FIGURES"
 for way in kpoint scanned; do
 	bytes=$(awk '{ s += $5 } END { print s + 0 }' "${LAB_DIR_OF[$way]}/access.log")
 	cpu=$(( $(scanner_ticks "$way") - ${T0[$way]} ))
 	awk -v w="$way" -v b="$bytes" -v c="$cpu" -v hz="$hz" 'BEGIN {
 	    printf "scanner CPU, %s: %.2f s for %.0f MiB through the proxy: %.2f s per GiB\n",
-	    w, c / hz, b / 1048576, (b > 0 ? (c / hz) / (b / 1073741824) : 0) }'
+	    w, c / hz, b / 1048576, (b > 0 ? (c / hz) / (b / 1073741824) : 0) }' |
+	    sed 's/^/# /' | tee -a "$VIEWER_FIGURES"
 done
 
-# The plot: time to first frame, rebuffering ratio and seek latency, each way, each medium.
-squid_version=$("$SQUID" -v | sed -n 's/.*Version \([^ ]*\).*/\1/p')
-gnuplot <<-GP
-	set terminal pngcairo size 1200,420 font "DejaVu Sans,10" noenhanced
-	set output "$VIEWER_PLOT"
-	set multiplot layout 1,3 title "A kPoint video in Chromium, Squid $squid_version + c-icap virus_scan/clamd (medians of $VIEWER_ROUNDS; 'never' drawn at 40 s, ratio 1)"
-	set style data histograms
-	set style histogram clustered gap 1
-	set style fill solid 0.8 border -1
-	set boxwidth 0.9
-	set grid ytics
-	set key top left
-	set logscale y
-	set yrange [10:40000]
-	m(x) = x >= 99999 ? 40000 : x
-	set title "time to first frame (ms)"
-	plot for [md in "$MEDIA"] "< grep ' '.md.' ' $TMP/figures.txt" using (m(\$3)):xtic(1) title md
-	set title "seek latency (ms)"
-	plot for [md in "$MEDIA"] "< grep ' '.md.' ' $TMP/figures.txt" using (m(\$5)):xtic(1) title md
-	unset logscale y
-	set yrange [0:1.1]
-	set title "rebuffering ratio over $VIEWER_WATCH s"
-	plot for [md in "$MEDIA"] "< grep ' '.md.' ' $TMP/figures.txt" using 4:xtic(1) title md
-	unset multiplot
-GP
-echo "plot: $VIEWER_PLOT"
+plot

@@ -9,6 +9,8 @@
 #    Debian 12's Squid 5.7 a scanned segment over 64 KiB nearly always stalls
 #    (doc/squid-conf.md), so playback stops after the first: said, not judged there;
 #  - EICAR from that site: the scanner's VIRUS FOUND page, in the browser (a screenshot);
+#  - a creator's upload from the page, 50 MiB to kPoint: whole, never at the scanner (another
+#    site's is scanned);
 #  - kPoint's media never reaches the scanner, and no request leaves the lab;
 #  - then the same behind SslBump (an ssl-bump port; chromium trusts the lab's CAs in its own
 #    NSS store): kPoint's page, MP4 (seek) and HLS over HTTPS play spliced (the origins'
@@ -45,7 +47,7 @@ ffmpeg -hide_banner -loglevel error -i "$M/clip.mp4" -c copy -f dash -seg_durati
     ffmpeg -hide_banner -loglevel error -f lavfi -i sine=frequency=440:duration=6 \
     -c:a libmp3lame -b:a 64k "$M/tone.mp3"
 check "ffmpeg made DASH, fMP4 HLS, generic-typed HLS and an MP3" "$?" 0
-cp "$BROWSER_LIB/player.html" "$BROWSER_LIB/live.html" "$M/"
+cp "$BROWSER_LIB/player.html" "$BROWSER_LIB/live.html" "$BROWSER_LIB/upload.html" "$M/"
 chmod -R a+rX "$TMP"
 
 LAB_ORIGIN_PORT=$(lab_free_port)
@@ -109,6 +111,15 @@ else
 	    "$(python3 -c "print(${generic:-0} >= 4)")" True
 fi
 
+# A creator's upload from the page: 50 MiB POSTed to kPoint, never sent to the scanner
+# (REQMOD); the same from another site's page (2 MiB) is scanned.
+play kpoint-upload "http://portal.kpoint.com:$O/p/upload.html#50" --seconds 60 --until window.upload
+check "kPoint upload from the browser: 50 MiB arrived whole" \
+    "$(field kpoint-upload title)" "uploaded 52428800 bytes"
+play other-upload "http://www.other.example:$O/p/upload.html#2" --seconds 30 --until window.upload
+check "another site's upload from the browser: arrived" "$(field other-upload title)" \
+    "uploaded 2097152 bytes"
+
 # The same HLS from a site that is not kPoint: every request and segment scanned.
 play other-hls "$page#http://www.other.example:$O/h/clip.m3u8" --seconds 20 --watch 5
 other_played=$(field other-hls playedS)
@@ -135,6 +146,9 @@ check "the scanner never saw kPoint's listed media" \
 check "the scanner saw kPoint's generic-typed segments' replies" \
     "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "mp001se.kpoint.com:$O/o/oclip-00.bin" |
     grep -c '^[1-9]')" 1
+check "the scanner never saw kPoint's upload; it saw the other site's (REQMOD)" \
+    "$(grep -F " REQMOD " "$LAB/icap/access.log" | grep -cF "portal.kpoint.com:$O/upload/") $(grep -F " REQMOD " "$LAB/icap/access.log" | grep -cF "www.other.example:$O/upload/")" \
+    "0 1"
 check "the scanner saw the other site's segments" \
     "$(grep -F " RESPMOD " "$LAB/icap/access.log" | grep -cF "www.other.example:$O/h/clip-00.ts" |
     grep -c '^[1-9]')" 1
