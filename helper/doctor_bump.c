@@ -104,6 +104,14 @@ kpoint_bump_rule(const struct squid_directive *d, const char *names)
 	return false;
 }
 
+/* Does the ssl_bump rule decrypt: bump, or Squid's older client-first and server-first? */
+static bool
+bumps(const struct squid_directive *d)
+{
+	return d->nwords > 1 && (strcmp(d->word[1], "bump") == 0 ||
+	    strcmp(d->word[1], "client-first") == 0 || strcmp(d->word[1], "server-first") == 0);
+}
+
 bool
 dr_intercepting(const struct squid_directive *d)
 {
@@ -182,7 +190,8 @@ check_sslbump(struct doctor *dr)
 	char *names = NULL, *emit_error = NULL;
 	const char *step1;
 	size_t i, j, nports = 0, first_k = sc->n, last_k = sc->n, first_admin = sc->n;
-	size_t last = sc->n;
+	size_t last = sc->n, first_harm = sc->n, shadowed;
+	bool site_bumps = false;
 
 	for (i = 0; i < sc->n; i++) {
 		if ((dr_is(&sc->d[i], "http_port") || dr_is(&sc->d[i], "https_port")) &&
@@ -213,28 +222,37 @@ check_sslbump(struct doctor *dr)
 			if (first_k == sc->n)
 				first_k = i;
 			last_k = i;
-		} else if (first_admin == sc->n) {
-			first_admin = i;
+			continue;
 		}
+		if (first_admin == sc->n)
+			first_admin = i;
+		/* a splice of the site's own cannot harm kPoint, wherever it stands */
+		if (first_harm == sc->n && strcmp(sc->d[i].word[1], "splice") != 0)
+			first_harm = i;
+		if (bumps(&sc->d[i]))
+			site_bumps = true;
 	}
 
-	/* kPoint's rules first */
-	if (first_k == sc->n)
+	/* kPoint's rules first; where the site decrypts nothing, kPoint is not decrypted either */
+	if (first_k == sc->n && !site_bumps)
+		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, NULL, NULL, "no ssl_bump rule bumps: this "
+		    "proxy decrypts nothing, kPoint included");
+	else if (first_k == sc->n)
 		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, first_admin < sc->n ? &sc->d[first_admin] :
 		    NULL, first_admin < sc->n ? xasprintf("add `include "
 		    "/etc/squid/squid-kpoint-sslbump.conf` above `%s`", sc->d[first_admin].text) :
 		    xasprintf("add `include /etc/squid/squid-kpoint-sslbump.conf` after your "
 		    "ssl-bump port"), "no ssl_bump rule splices kPoint: it is decrypted and "
 		    "scanned like any other site");
-	else if (first_admin < last_k)
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, &sc->d[first_admin], xasprintf("move `%s` "
-		    "above `%s`", dr_movable(dr, first_k, first_admin), sc->d[first_admin].text),
+	else if (first_harm < last_k)
+		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, &sc->d[first_harm], xasprintf("move `%s` "
+		    "above `%s`", dr_movable(dr, first_k, first_harm), sc->d[first_harm].text),
 		    "this rule comes before kPoint's ssl_bump rules, and Squid takes the first "
 		    "rule that matches: kPoint is bumped (decrypted and scanned) or, on 1935 and "
 		    "5222, broken");
 	else
 		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, &sc->d[first_k], NULL, "kPoint's ssl_bump "
-		    "rules come before every other ssl_bump rule");
+		    "rules come before every other ssl_bump rule that could decide kPoint");
 
 	/*
 	 * A catch-all: the first rule with a final action (not peek or stare, which look and
@@ -255,20 +273,34 @@ check_sslbump(struct doctor *dr)
 			break;
 	}
 	if (i < sc->n && (strcmp(sc->d[i].word[1], "bump") == 0 ||
-	    strcmp(sc->d[i].word[1], "terminate") == 0))
+	    strcmp(sc->d[i].word[1], "terminate") == 0)) {
 		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_OK, &sc->d[i], NULL, "`%s` %ss what no rule "
 		    "before it decided", sc->d[i].text, sc->d[i].word[1]);
-	else if (i < sc->n)
-		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_FAIL, &sc->d[i], xasprintf("write `ssl_bump "
-		    "bump all` instead"), "the catch-all %ss: every connection no rule before it "
-		    "matched is passed through encrypted, neither decrypted nor scanned",
-		    sc->d[i].word[1]);
-	else
-		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_FAIL, last < sc->n ? &sc->d[last] : NULL,
-		    last < sc->n ? xasprintf("add `ssl_bump bump all` after `%s`", sc->d[last].text) :
-		    xasprintf("add `ssl_bump bump all` as the last ssl_bump rule"), "no catch-all: "
-		    "Squid splices a connection that no ssl_bump rule matches, so it is neither "
-		    "decrypted nor scanned");
+	} else if (i < sc->n) {
+		/* a bump of the site's own after it never runs: the site meant to decrypt that */
+		for (j = i + 1, shadowed = sc->n; j < sc->n; j++)
+			if (dr_is(&sc->d[j], "ssl_bump") && sc->d[j].nwords > 2 && bumps(&sc->d[j]) &&
+			    !kpoint_bump_rule(&sc->d[j], names))
+				shadowed = j;
+		if (shadowed < sc->n)
+			dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_FAIL, &sc->d[i], xasprintf("move `%s` "
+			    "after `%s`", sc->d[i].text, sc->d[shadowed].text), "`%s` decides every "
+			    "connection before your own `%s` is asked: what that rule should "
+			    "decrypt and scan passes through encrypted", sc->d[i].text,
+			    sc->d[shadowed].text);
+		else
+			dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_OK, &sc->d[i], NULL, "`%s` %ss what no "
+			    "rule before it decided: this proxy decrypts only what its rules before "
+			    "it bump%s", sc->d[i].text, sc->d[i].word[1], site_bumps ? "" :
+			    " (none: nothing is decrypted)");
+	} else {
+		/* Squid splices what no rule decided: a design, or a forgotten "bump all" */
+		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_WARN, last < sc->n ? &sc->d[last] : NULL,
+		    NULL, "no catch-all: Squid splices every connection no ssl_bump rule decides, "
+		    "so it is neither decrypted nor scanned; assumed to be this proxy's design "
+		    "(if it should decrypt the rest, end the ssl_bump rules with `ssl_bump bump "
+		    "all`)");
+	}
 
 	/* no peek at step 2 before a bump */
 	step1 = dr_acl_named(dr, dr_pred_type, "at_step SslBump1", NULL);

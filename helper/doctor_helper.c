@@ -140,8 +140,10 @@ check_fields(struct doctor *dr)
 		    "-f %s: %s", dr->hopts.fields, errstr);
 		return;
 	}
+	/* field by field, never past either list: a short -f is a difference, not a read of
+	   fields it does not have */
 	same = spec.n == n;
-	for (i = 0, p = sent; same && i < n; i++) {
+	for (i = 0, p = sent; same && i < n && i < spec.n; i++) {
 		size_t len = strcspn(p, ",");
 		enum field f = spec.order[i];
 

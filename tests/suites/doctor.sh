@@ -28,6 +28,11 @@ cat "$DIR/bump-ca.crt" "$DIR/bump-ca.key" > "$DIR/bump-ca.pem"
 printf 'domain .kpoint.com\nport 443\nhots mp001se.kpoint.com\n' > "$DIR/bad-list.conf"
 { cat "$TOP_SRCDIR/conf-snippets/kpoint.conf"; echo "domain .newcdn.example"; } \
     > "$DIR/changed-list.conf"
+# generated ssl_bump acls that still hold a domain the list no longer has
+{ cat "$DIR/kpoint-sslbump-acls.conf"; echo "acl kpoint_tls_dst dstdomain -n .gone.example"; } \
+    > "$DIR/extra-acls.conf"
+sed "s|$DIR/kpoint-sslbump-acls.conf|$DIR/extra-acls.conf|" "$DIR/squid-kpoint-sslbump.conf" \
+    > "$DIR/squid-kpoint-sslbump-extra.conf"
 chmod 644 "$DIR"/*.conf "$DIR/bump-ca.pem"
 chown proxy "$DIR" "$DIR/prom"	# the shipped snippet's decision log; metrics
 
@@ -79,6 +84,15 @@ check "stale acls: the regenerating command" "$(grep '^     fix:' "$TMP/out")" \
     "     fix: run \`$HELPER --emit sslbump -c $DIR/changed-list.conf > $DIR/kpoint-sslbump-acls.conf && squid -k reconfigure\`"
 check "stale acls: the entry the file lacks" \
     "$(grep -c '0 entries the list no longer has, 2 entries of the list missing (`kpoint_tls_dst dstdomain -n .newcdn.example`)' "$TMP/out")" 1
+
+doctor "$DIR/cases/stale-extra.conf"
+check "stale acls: the entry the list no longer has" \
+    "$(grep -c '1 entry the list no longer has (`kpoint_tls_dst dstdomain -n .gone.example`), 0 entries of the list missing' "$TMP/out")" 1
+doctor "$DIR/cases/splice-shadows-bump.conf"
+check "splice all above the site's bump rule: the fix moves it below, nothing else" \
+    "$(grep '^     fix:' "$TMP/out")" "     fix: move \`ssl_bump splice all\` after \`ssl_bump bump suspicious\`"
+doctor "$DIR/cases/sni-only.conf"
+check "an SNI-only proxy: never told to bump" "$(grep -c 'bump all' "$TMP/out")" 0
 
 # Machine output: one JSON object a line, the same findings, a summary last.
 doctor "$DIR/cases/sslbump-after-admin.conf" --log-format json
