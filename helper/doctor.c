@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "allowlist.h"
 #include "doctor.h"
@@ -266,9 +267,15 @@ doctor_run(const struct doctor_options *o, FILE *out)
 {
 	struct squidconf sc;
 	struct doctor dr;
+	struct stat sb;
 	enum doctor_result rc;
 	size_t i;
 
+	/* Squid reads a directory as an empty file: say what it is */
+	if (stat(o->conf, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		log_warnx("--doctor: %s is a directory, not a squid.conf", o->conf);
+		return DOCTOR_CANNOT_CHECK;
+	}
 	if (squidconf_read(o->squid, o->conf, SQUID_TIMEOUT_MS, &sc) == -1)
 		fatal("--doctor: running %s", o->squid);
 	memset(&dr, 0, sizeof dr);

@@ -391,9 +391,13 @@ squidconf_read(const char *squid, const char *conf, unsigned timeout_ms, struct 
 	if (r.status == COMMAND_TIMED_OUT || r.status == COMMAND_SIGNALLED ||
 	    r.status == COMMAND_NOT_RUN || r.truncated) {
 		sc->status = SQUIDCONF_FAILED;
-		sc->message = xstrdup(r.status == COMMAND_TIMED_OUT ? "squid -k parse did not "
-		    "finish in time" : r.truncated ? "squid -k parse printed more than can be "
-		    "read" : "squid -k parse did not run to its end");
+		if (r.status == COMMAND_SIGNALLED)
+			sc->message = xasprintf("squid -k parse crashed (%s)",
+			    strsignal(r.signal));
+		else
+			sc->message = xstrdup(r.status == COMMAND_TIMED_OUT ? "squid -k parse did "
+			    "not finish in time" : r.truncated ? "squid -k parse printed more than "
+			    "can be read" : "squid -k parse did not run to its end");
 	} else if (r.exit_code != 0) {
 		sc->status = SQUIDCONF_REJECTED;
 		sc->message = refusal(r.err);

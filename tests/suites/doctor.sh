@@ -6,7 +6,8 @@
 # status that goes with it (1 if anything fails, else 0). The README's recommended
 # configurations are in the corpus and must come out clean. Bad input (no such file, an include
 # Squid cannot read, no Squid, a file Squid refuses, no kPoint line) is exit 2 with a clear
-# message, never a crash or a hang. tests/suites/doctor-live.sh shows, with a running Squid and
+# message, never a crash or a hang; so are a directory, a binary file, an include loop and a
+# Squid that crashes. tests/suites/doctor-live.sh shows, with a running Squid and
 # c-icap, that the harm each ordering finding claims is real and that its fix removes it.
 . "$TOP_SRCDIR/tests/lib/lib.sh"
 . "$TOP_SRCDIR/tests/lib/lab/lab.sh"
@@ -146,6 +147,30 @@ doctor "$DIR/cases/refused.conf"
 check "a file Squid refuses: exit 2" "$RC" 2
 check "a file Squid refuses: Squid's own words" "$(grep -cE "unrecognized: 'http_acces'|unrecognized directive near 'http_acces'" "$TMP/err")" 1
 check "a file Squid refuses: nothing judged" "$(wc -c < "$TMP/out")" 0
+
+# a directory, a binary file, an include loop, a missing include, a Squid that crashes: exit 2,
+# one clear line of its own (Squid's words where Squid read the file), nothing judged
+mkdir -p "$DIR/cases/a-directory"
+doctor "$DIR/cases/a-directory"
+check "a directory: exit 2, said so" \
+    "$RC:$(grep -c "is a directory, not a squid.conf" "$TMP/err"):$(wc -c < "$TMP/out")" "2:1:0"
+head -c 4096 "$(command -v ls)" > "$DIR/cases/binary.conf"
+doctor "$DIR/cases/binary.conf"
+check "a binary file: exit 2, Squid's own words" \
+    "$RC:$(grep -cE "refuses .*binary.conf|unrecognized" "$TMP/err" | grep -c '^[1-9]'):$(wc -c < "$TMP/out")" "2:1:0"
+printf 'http_port 3128\ninclude %s\n' "$DIR/cases/loop.conf" > "$DIR/cases/loop.conf"
+doctor "$DIR/cases/loop.conf"
+check "an include loop: exit 2, Squid's own words" \
+    "$RC:$(grep -c 'nested too deeply' "$TMP/err")" "2:1"
+printf 'http_port 3128\ninclude %s/no-such-include.conf\n' "$DIR" > "$DIR/cases/missing-include.conf"
+doctor "$DIR/cases/missing-include.conf"
+check "a missing include: exit 2, Squid's own words" \
+    "$RC:$(grep -c "no-such-include.conf: (2) No such file" "$TMP/err")" "2:1"
+printf '#!/bin/sh\nkill -SEGV $$\n' > "$TMP/crashing-squid"
+chmod 755 "$TMP/crashing-squid"
+doctor "$DIR/cases/plain.conf" --squid "$TMP/crashing-squid"
+check "a Squid that crashes: exit 2, said so" \
+    "$RC:$(grep -c 'crashed (Segmentation fault)' "$TMP/err")" "2:1"
 
 "$HELPER" --squid "$SQUID" --check > /dev/null 2> "$TMP/err"
 check "--squid without --doctor is refused" "$?:$(grep -c 'squid goes with --doctor' "$TMP/err")" "2:1"
