@@ -101,6 +101,18 @@ dr_movable(const struct doctor *dr, size_t i, size_t anchor)
 	return sc->d[i].text;
 }
 
+char *
+dr_move_above(const struct doctor *dr, size_t i, size_t anchor)
+{
+	const struct squid_directive *a = &dr->sc->d[anchor];
+
+	if (a->if_text != NULL)
+		return xasprintf("move `%s` above the if-block that holds `%s` (its first line, "
+		    "as Squid expanded it: `%s`), outside it", dr_movable(dr, i, anchor), a->text,
+		    a->if_text);
+	return xasprintf("move `%s` above `%s`", dr_movable(dr, i, anchor), a->text);
+}
+
 /* The first acl name on a rule that satisfies pred, for naming it in a fix. */
 const char *
 dr_acl_named(const struct doctor *dr, dr_pred *pred, const char *arg, const char *fallback)
@@ -177,16 +189,25 @@ json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/*
+ * Write the findings f (nf of them) about the configuration sc: as Squid read it, or, with
+ * workers > 1, as each of its workers did (each read by Squid on its own).
+ */
 static enum doctor_result
-report(const struct doctor *dr, const struct doctor_options *o, FILE *out)
+report(const struct finding *fs, size_t nf, const struct squidconf *sc, unsigned workers,
+    const char *applied, const struct doctor_options *o, FILE *out)
 {
 	size_t i, count[3] = { 0, 0, 0 };
 
-	if (o->format == DECLOG_TEXT)
-		fprintf(out, "%s, as Squid %s read it: %zu directives applied\n", o->conf,
-		    dr->sc->version != NULL ? dr->sc->version : "(version unknown)", dr->sc->n);
-	for (i = 0; i < dr->nf; i++) {
-		const struct finding *f = &dr->f[i];
+	if (o->format == DECLOG_TEXT && workers > 1)
+		fprintf(out, "%s, as Squid %s read it for each of its %u workers: %s directives "
+		    "applied\n", o->conf, sc->version != NULL ? sc->version : "(version unknown)",
+		    workers, applied);
+	else if (o->format == DECLOG_TEXT)
+		fprintf(out, "%s, as Squid %s read it: %s directives applied\n", o->conf,
+		    sc->version != NULL ? sc->version : "(version unknown)", applied);
+	for (i = 0; i < nf; i++) {
+		const struct finding *f = &fs[i];
 
 		count[f->verdict]++;
 		if (o->format == DECLOG_JSON) {
@@ -212,8 +233,8 @@ report(const struct doctor *dr, const struct doctor_options *o, FILE *out)
 		    count[FOUND_OK], count[FOUND_WARN], count[FOUND_FAIL]);
 		json_string(out, o->conf);
 		fputs(",\"squid\":", out);
-		json_string(out, dr->sc->version);
-		fputs("}\n", out);
+		json_string(out, sc->version);
+		fprintf(out, ",\"workers\":%u}\n", workers);
 	} else {
 		fprintf(out, "summary: %zu ok, %zu warn, %zu FAIL\n", count[FOUND_OK],
 		    count[FOUND_WARN], count[FOUND_FAIL]);
@@ -234,11 +255,15 @@ effective_user(const struct squidconf *sc)
 	return user;
 }
 
-/* Say on stderr why the configuration cannot be checked. */
+/* Say on stderr why the configuration cannot be checked (for SMP worker kid; 0: as a whole). */
 static enum doctor_result
-cannot_check(const struct doctor_options *o, const struct squidconf *sc)
+cannot_check(const struct doctor_options *o, const struct squidconf *sc, unsigned kid)
 {
+	char worker[32] = "";
 	const char *p;
+
+	if (kid > 0)
+		snprintf(worker, sizeof worker, " for worker %u", kid);
 
 	switch (sc->status) {
 	case SQUIDCONF_NO_SQUID:
@@ -246,13 +271,13 @@ cannot_check(const struct doctor_options *o, const struct squidconf *sc)
 		    o->conf, o->squid, sc->message);
 		break;
 	case SQUIDCONF_REJECTED:
-		log_warnx("--doctor: Squid %s refuses %s; in its words:",
-		    sc->version != NULL ? sc->version : "", o->conf);
+		log_warnx("--doctor: Squid %s refuses %s%s; in its words:",
+		    sc->version != NULL ? sc->version : "", o->conf, worker);
 		for (p = sc->message; *p != '\0'; p += strcspn(p, "\n") + 1)
 			fprintf(stderr, "    %.*s\n", (int)strcspn(p, "\n"), p);
 		break;
 	case SQUIDCONF_FAILED:
-		log_warnx("--doctor: %s: %s", o->conf, sc->message);
+		log_warnx("--doctor: %s%s: %s", o->conf, worker, sc->message);
 		break;
 	case SQUIDCONF_READ:
 		log_warnx("--doctor: %s has no kPoint line: no external_acl_type runs %s (see "
@@ -262,31 +287,37 @@ cannot_check(const struct doctor_options *o, const struct squidconf *sc)
 	return DOCTOR_CANNOT_CHECK;
 }
 
-enum doctor_result
-doctor_run(const struct doctor_options *o, FILE *out)
+/* Free the findings of one judging. */
+static void
+findings_free(struct finding *f, size_t nf)
 {
-	struct squidconf sc;
-	struct doctor dr;
-	struct stat sb;
-	enum doctor_result rc;
 	size_t i;
 
-	/* Squid reads a directory as an empty file: say what it is */
-	if (stat(o->conf, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		log_warnx("--doctor: %s is a directory, not a squid.conf", o->conf);
-		return DOCTOR_CANNOT_CHECK;
+	for (i = 0; i < nf; i++) {
+		free(f[i].problem);
+		free(f[i].directive);
+		free(f[i].fix);
 	}
-	if (squidconf_read(o->squid, o->conf, SQUID_TIMEOUT_MS, &sc) == -1)
-		fatal("--doctor: running %s", o->squid);
+	free(f);
+}
+
+/*
+ * Judge one reading of the configuration: every check, in the order a request meets them.
+ * The findings go to *f (*nf); false, with none, when no external_acl_type runs the helper.
+ */
+static bool
+judge(const struct squidconf *sc, struct finding **f, size_t *nf)
+{
+	struct doctor dr;
+
 	memset(&dr, 0, sizeof dr);
-	dr.sc = &sc;
-	if (sc.status != SQUIDCONF_READ || !dr_find_helper(&dr)) {
-		rc = cannot_check(o, &sc);
-		squidconf_free(&sc);
-		return rc;
-	}
-	dr.user = effective_user(&sc);
-	acltable_build(&dr.acls, &sc, sc.d[dr.ext].word[1]);
+	dr.sc = sc;
+	*f = NULL;
+	*nf = 0;
+	if (!dr_find_helper(&dr))
+		return false;
+	dr.user = effective_user(sc);
+	acltable_build(&dr.acls, sc, sc->d[dr.ext].word[1]);
 	/* the list the helper runs with; the built-in one if it does not load (said under "list") */
 	dr.list = dr.hopts.config != NULL ? listfile_load(dr.hopts.config, NULL, NULL) : NULL;
 	if (dr.list == NULL)
@@ -301,17 +332,165 @@ doctor_run(const struct doctor_options *o, FILE *out)
 	check_log(&dr);
 	check_metrics(&dr);
 	check_advisories(&dr);
-	rc = report(&dr, o, out);
 
-	for (i = 0; i < dr.nf; i++) {
-		free(dr.f[i].problem);
-		free(dr.f[i].directive);
-		free(dr.f[i].fix);
-	}
-	free(dr.f);
 	free(dr.hargv);
 	allowlist_free(dr.list);
 	acltable_free(&dr.acls);
+	*f = dr.f;
+	*nf = dr.nf;
+	return true;
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+same_finding(const struct finding *a, const struct finding *b)
+{
+	return a->check == b->check && a->verdict == b->verdict &&
+	    same_text(a->problem, b->problem) && same_text(a->directive, b->directive) &&
+	    same_text(a->fix, b->fix);
+}
+
+/* Per worker: its findings, and whether it runs the helper at all. */
+struct worker_view {
+	struct finding	*f;
+	size_t		 nf;
+	bool		 helper;
+};
+
+/*
+ * One list of findings from every worker's: a finding all workers share is said once, as it
+ * is; one that only some have names them ("workers 1, 3: ..."). A worker without the helper
+ * gets a FAIL of its own. Returns the merged findings (*nf).
+ */
+static struct finding *
+merge(const struct worker_view *w, unsigned workers, size_t *nf)
+{
+	struct finding *out = NULL;
+	size_t n = 0, i;
+	unsigned k, m;
+
+	for (k = 0; k < workers; k++) {
+		if (!w[k].helper) {
+			out = xreallocarray(out, n + 1, sizeof *out);
+			out[n].check = CHECK_HELPER;
+			out[n].verdict = FOUND_FAIL;
+			out[n].problem = xasprintf("worker %u: no external_acl_type runs %s for this "
+			    "worker (an `if ${process_number}` block leaves it out): kPoint through "
+			    "this worker is neither allowed nor exempt from the scanner", k + 1,
+			    PACKAGE);
+			out[n].directive = NULL;
+			out[n].fix = xstrdup("include squid-kpoint.conf (and kPoint's other "
+			    "snippets) outside every `if ${process_number}` block, so that every "
+			    "worker reads it");
+			n++;
+		}
+		for (i = 0; i < w[k].nf; i++) {
+			const struct finding *f = &w[k].f[i];
+			char who[256];
+			size_t used = 0, j;
+			unsigned have = 0, runs = 0;
+			bool said = false;
+
+			/* said already, for an earlier worker? */
+			for (m = 0; m < k && !said; m++)
+				for (j = 0; j < w[m].nf && !said; j++)
+					said = same_finding(f, &w[m].f[j]);
+			if (said)
+				continue;
+			for (m = 0; m < workers; m++) {
+				bool has = false;
+
+				runs += w[m].helper;
+				for (j = 0; j < w[m].nf && !has; j++)
+					has = same_finding(f, &w[m].f[j]);
+				if (has) {
+					used += (size_t)snprintf(who + used, sizeof who - used, "%s%u",
+					    have > 0 ? ", " : "", m + 1);
+					have++;
+				}
+				if (used >= sizeof who)
+					used = sizeof who - 1;
+			}
+			out = xreallocarray(out, n + 1, sizeof *out);
+			out[n] = *f;
+			out[n].problem = have == runs ? xstrdup(f->problem) :
+			    xasprintf("worker%s %s: %s", have > 1 ? "s" : "", who, f->problem);
+			out[n].directive = f->directive != NULL ? xstrdup(f->directive) : NULL;
+			out[n].fix = f->fix != NULL ? xstrdup(f->fix) : NULL;
+			n++;
+		}
+	}
+	*nf = n;
+	return out;
+}
+
+enum doctor_result
+doctor_run(const struct doctor_options *o, FILE *out)
+{
+	struct squidconf sc;
+	struct worker_view *w;
+	struct finding *f;
+	struct stat sb;
+	enum doctor_result rc;
+	size_t nf, used = 0;
+	unsigned workers, k, with_helper = 0;
+	char applied[256] = "";
+
+	/* Squid reads a directory as an empty file: say what it is */
+	if (stat(o->conf, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		log_warnx("--doctor: %s is a directory, not a squid.conf", o->conf);
+		return DOCTOR_CANNOT_CHECK;
+	}
+	if (squidconf_read(o->squid, o->conf, 0, SQUID_TIMEOUT_MS, &sc) == -1)
+		fatal("--doctor: running %s", o->squid);
+	if (sc.status != SQUIDCONF_READ) {
+		rc = cannot_check(o, &sc, 0);
+		squidconf_free(&sc);
+		return rc;
+	}
+	workers = squidconf_workers(&sc);
+	/*
+	 * Each worker as it reads the file, Squid's own parser told which it is: under Squid's
+	 * master process (Debian's service runs it so) even a lone worker is kid 1, and
+	 * ${process_number} is its number, never the 0 of a bare "squid -k parse".
+	 */
+	w = xreallocarray(NULL, workers, sizeof *w);
+	for (k = 0; k < workers; k++) {
+		struct squidconf wsc;
+
+		if (squidconf_read(o->squid, o->conf, k + 1, SQUID_TIMEOUT_MS, &wsc) == -1)
+			fatal("--doctor: running %s", o->squid);
+		if (wsc.status != SQUIDCONF_READ) {
+			rc = cannot_check(o, &wsc, k + 1);
+			squidconf_free(&wsc);
+			while (k-- > 0)
+				findings_free(w[k].f, w[k].nf);
+			free(w);
+			squidconf_free(&sc);
+			return rc;
+		}
+		w[k].helper = judge(&wsc, &w[k].f, &w[k].nf);
+		with_helper += w[k].helper;
+		if (used < sizeof applied)	/* "71" or "71, 68, ...": each worker's count */
+			used += (size_t)snprintf(applied + used, sizeof applied - used, "%s%zu",
+			    k > 0 ? ", " : "", wsc.n);
+		squidconf_free(&wsc);
+	}
+	if (with_helper == 0) {
+		rc = cannot_check(o, &sc, 0);
+	} else {
+		f = merge(w, workers, &nf);
+		rc = report(f, nf, &sc, workers, applied, o, out);
+		findings_free(f, nf);
+	}
+	for (k = 0; k < workers; k++)
+		findings_free(w[k].f, w[k].nf);
+	free(w);
 	squidconf_free(&sc);
 	return rc;
 }

@@ -134,12 +134,12 @@ check_http_access(struct doctor *dr)
 			continue;
 		what = traffic_text(get, ng, conn, nc);
 		if (strcmp(d->word[1], "deny") == 0)
-			dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, xasprintf("move `%s` above "
-			    "`%s`", dr_movable(dr, dr->rule, i), d->text), "%s is refused before "
+			dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, dr_move_above(dr, dr->rule, i),
+			    "%s is refused before "
 			    "kPoint's rule `%s` is asked", what, sc->d[dr->rule].text);
 		else
-			dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, xasprintf("move `%s` above "
-			    "`%s`", dr_movable(dr, dr->rule, i), d->text), "%s is allowed before "
+			dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, dr_move_above(dr, dr->rule, i),
+			    "%s is allowed before "
 			    "kPoint's rule `%s` is asked: the helper never tags it, so the scanner "
 			    "scans it", what, sc->d[dr->rule].text);
 		free(what);

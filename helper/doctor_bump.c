@@ -245,8 +245,12 @@ check_sslbump(struct doctor *dr)
 		    "ssl-bump port"), "no ssl_bump rule splices kPoint: it is decrypted and "
 		    "scanned like any other site");
 	else if (first_harm < last_k)
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, &sc->d[first_harm], xasprintf("move `%s` "
-		    "above `%s`", dr_movable(dr, first_k, first_harm), sc->d[first_harm].text),
+		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, &sc->d[first_harm],
+		    /* kPoint's rules from an include move as one; written out in this file,
+		       the site's rule moves below them instead (only kPoint's order changes) */
+		    strcmp(dr_movable(dr, first_k, first_harm), sc->d[first_k].text) != 0 ?
+		    dr_move_above(dr, first_k, first_harm) : xasprintf("move `%s` after `%s`",
+		    sc->d[first_harm].text, sc->d[last_k].text),
 		    "this rule comes before kPoint's ssl_bump rules, and Squid takes the first "
 		    "rule that matches: kPoint is bumped (decrypted and scanned) or, on 1935 and "
 		    "5222, broken");

@@ -85,6 +85,13 @@ bool dr_has_word(const struct squid_directive *d, size_t from, const char *w);
  */
 const char *dr_movable(const struct doctor *dr, size_t i, size_t anchor);
 
+/*
+ * The fix that puts directive i before directive anchor: "move `I` above `ANCHOR`"; when the
+ * anchor is inside an if-block (a worker's own lines), above that whole block, for a move into
+ * it would take i away from the other workers. A new string.
+ */
+char *dr_move_above(const struct doctor *dr, size_t i, size_t anchor);
+
 /* Acl predicates, for dr_acl_named and dr_rule_names: the helper's external acl; its note
    with the value arg; an acl of the type and one value in arg ("at_step SslBump1"). */
 typedef bool dr_pred(const struct doctor *, const struct squid_acl *, const char *);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,7 @@ statement(const char *line, const char *w)
 struct parse_state {
 	bool		*cond;		/* the if-conditions in force, innermost last */
 	size_t		 ncond, capcond;
+	char		*outer_if;	/* the outermost open if's line; NULL when none is open */
 	size_t		*stack;		/* the files open, by depth: indices into sc->file */
 	size_t		 depth, capstack;
 	bool		 have_file;
@@ -228,6 +230,10 @@ on_line(struct squidconf *sc, struct parse_state *ps, const char *text, size_t l
 		if (ps->ncond == ps->capcond)
 			ps->cond = xreallocarray(ps->cond, ps->capcond = ps->capcond * 2 + 8,
 			    sizeof *ps->cond);
+		if (ps->ncond == 0) {
+			free(ps->outer_if);
+			ps->outer_if = xmemdup0(raw, strlen(raw));
+		}
 		ps->cond[ps->ncond++] = v == 1;
 		free(raw);
 		return 0;
@@ -263,6 +269,8 @@ on_line(struct squidconf *sc, struct parse_state *ps, const char *text, size_t l
 	}
 	free(raw);
 	d->file = ps->stack[ps->depth];
+	if (ps->ncond > 0)
+		d->if_text = xstrdup(ps->outer_if);
 	ps->inc_known[sc->n] = false;
 	sc->n++;
 	return 0;
@@ -302,6 +310,7 @@ squidconf_parse_report(const char *report, size_t len, struct squidconf *sc)
 		rc = -1;
 	}
 	free(ps.cond);
+	free(ps.outer_if);
 	free(ps.stack);
 	free(ps.inc_depth);
 	free(ps.inc_known);
@@ -368,11 +377,19 @@ refusal(const char *out)
 }
 
 int
-squidconf_read(const char *squid, const char *conf, unsigned timeout_ms, struct squidconf *sc)
+squidconf_read(const char *squid, const char *conf, unsigned kid, unsigned timeout_ms,
+    struct squidconf *sc)
 {
+	char kidname[32];
 	const char *version_argv[] = { squid, "-v", NULL };
-	const char *parse_argv[] = { squid, "-k", "parse", "-f", conf, NULL };
+	const char *parse_argv[] = { squid, "-k", "parse", "-f", conf, NULL, NULL, NULL };
 	struct command_result r;
+
+	if (kid > 0) {
+		snprintf(kidname, sizeof kidname, "squid-%u", kid);
+		parse_argv[5] = "--kid";
+		parse_argv[6] = kidname;
+	}
 
 	memset(sc, 0, sizeof *sc);
 	if (command_run(version_argv, NULL, timeout_ms, &r) == -1)
@@ -431,6 +448,7 @@ squid_directive_free(struct squid_directive *d)
 		free(d->word[j]);
 	free(d->word);
 	free(d->text);
+	free(d->if_text);
 	memset(d, 0, sizeof *d);
 }
 
@@ -455,4 +473,21 @@ const struct squid_file *
 squidconf_file_of(const struct squidconf *sc, const struct squid_directive *d)
 {
 	return &sc->file[d->file];
+}
+
+unsigned
+squidconf_workers(const struct squidconf *sc)
+{
+	unsigned long n = 1;
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		if (strcmp(sc->d[i].word[0], "workers") == 0 && sc->d[i].nwords == 2) {
+			char *end;
+			unsigned long w = strtoul(sc->d[i].word[1], &end, 10);
+
+			if (*end == '\0' && w >= 1 && w <= 128)
+				n = w;
+		}
+	return (unsigned)n;
 }

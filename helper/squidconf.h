@@ -27,6 +27,8 @@ struct squid_directive {
 					   is the directive's name */
 	size_t		  nwords;
 	size_t		  file;		/* index into squidconf.file */
+	char		 *if_text;	/* inside an if-block: the outermost one's "if" line,
+					   as Squid expanded it ("if 2 = 2"); NULL: in none */
 };
 
 /* A file Squid opened. */
@@ -59,11 +61,17 @@ struct squidconf {
 
 /*
  * Run squid (a path, or a name on PATH) on conf, at most timeout_ms for each of its two runs
- * (-v, then -k parse), and fill *sc. Returns 0 whatever Squid said (sc->status tells), or -1
- * with errno set when Squid could not be run at all for want of resources.
+ * (-v, then -k parse), and fill *sc. kid 0: as "squid -k parse" reads it (${process_number}
+ * is 0); kid N: as SMP worker N reads it, Squid's own parser told so ("--kid squid-N", as the
+ * master starts its kids), so ${process_number} is N. Returns 0 whatever Squid said
+ * (sc->status tells), or -1 with errno set when Squid could not be run at all for want of
+ * resources.
  */
-int squidconf_read(const char *squid, const char *conf, unsigned timeout_ms,
+int squidconf_read(const char *squid, const char *conf, unsigned kid, unsigned timeout_ms,
     struct squidconf *sc);
+
+/* The workers the configuration asks for (the last "workers N"); 1 when it says nothing. */
+unsigned squidconf_workers(const struct squidconf *sc);
 
 /*
  * The part that reads Squid's report: fill sc->d and sc->file from the text "squid -k parse"

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential autoconf automake pkg-config libpcre2-dev check
 	squid-openssl c-icap libc-icap-mod-virus-scan clamav-daemon
 	curl python3 logrotate nftables iptables man-db wrk valgrind clang libclang-rt-14-dev
-	iproute2 openssl debhelper lintian git libc-ares-dev libjansson-dev dnsmasq-base ipset
+	iproute2 openssl debhelper lintian git libc-ares-dev libjansson-dev dnsmasq-base ipset acl
 	cppcheck shellcheck prometheus-node-exporter prometheus chromium libnss3-tools ffmpeg gnuplot-nox"
 
 if [ "$(id -u)" -eq 0 ]; then
