@@ -6,6 +6,9 @@
 # request reaches the worker the test names, not the one the kernel picks. Each worker's
 # helpers are told apart by their parent process; what each loaded and answered is read
 # from their --metrics files. Once with a list renamed into place, once edited in place.
+# Then the doctor judges each worker against the running ones: worker 2 alone refusing CONNECT
+# before kPoint's rule is live for worker 2 only, the doctor names worker 2, and its fix
+# (above worker 2's if-block) mends worker 2 and leaves what the site refuses as it was.
 . "$TOP_SRCDIR/tests/lib/lib.sh"
 . "$TOP_SRCDIR/tests/lib/lab/lab.sh"
 trap 'lab_stop; cleanup_tmp' EXIT
@@ -117,4 +120,44 @@ check "edited in place: the first request through worker 1 is refused" \
 check "edited in place: the first request through worker 2 is refused" \
     "$(through 2 www.other.example:5222)" 403
 check "cache.log: no errors" "$(lab_cache_trouble)" ""
+
+# ---- the doctor, each worker judged: checked against the running workers -----------------------
+# doctor: --doctor on the lab's squid.conf; its findings ("verdict check") in $TMP/doctor.out
+doctor() {
+	timeout 120 "$HELPER" --doctor "$LAB/squid.conf" --squid "$SQUID" > "$TMP/doctor.out" \
+	    2> "$TMP/doctor.err"
+}
+doctor
+check "the doctor: both workers read kPoint's lines, nothing fails" \
+    "$?:$(head -n 1 "$TMP/doctor.out" | grep -c 'for each of its 2 workers')" "0:1"
+# worker 2 alone refuses CONNECT to non-SSL ports before kPoint's rule, as a site might
+python3 - "$LAB/squid.conf" "include $LAB/squid-kpoint.conf" <<-'EOF2'
+	import sys
+	path, anchor = sys.argv[1:]
+	lines = open(path).read().split("\n")
+	at = [l.strip() for l in lines].index(anchor)
+	lines[at:at] = ["if ${process_number} = 2", "http_access deny CONNECT !SSL_ports", "endif"]
+	open(path, "w").write("\n".join(lines))
+	EOF2
+lab_squid_stop
+lab_squid_start
+wait_for 10 lab_wait_port "${WORKER_PORT[1]}" && wait_for 10 lab_wait_port "${WORKER_PORT[2]}"
+check "worker 2's mistake, live: CONNECT to kPoint's 1935 refused through worker 2 only" \
+    "$(through 1 mp001se.kpoint.com:1935) $(through 2 mp001se.kpoint.com:1935)" "200 403"
+doctor
+check "the doctor: a FAIL that names worker 2, and no other" \
+    "$(awk '$1 == "FAIL" || $1 == "warn"' "$TMP/doctor.out" | cut -c1-60)" \
+    "FAIL http_access        worker 2: CONNECT to kPoint on ports"
+fix=$(grep -m1 '^     fix: ' "$TMP/doctor.out")
+python3 "$TOP_SRCDIR/tests/lib/lab/applyfix.py" "$LAB/squid.conf" "$fix"
+check "its fix applies ($fix)" "$?" 0
+lab_squid_stop
+lab_squid_start
+wait_for 10 lab_wait_port "${WORKER_PORT[1]}" && wait_for 10 lab_wait_port "${WORKER_PORT[2]}"
+check "fixed, live: CONNECT to kPoint's 1935 goes through both workers" \
+    "$(through 1 mp001se.kpoint.com:1935) $(through 2 mp001se.kpoint.com:1935)" "200 200"
+check "fixed: worker 2 still refuses CONNECT to another site's 1935, as the site meant" \
+    "$(through 2 www.other.example:1935)" 403
+doctor
+check "fixed: the doctor finds nothing" "$?:$(grep -cE '^(FAIL|warn) ' "$TMP/doctor.out")" "0:0"
 finish
