@@ -1,16 +1,14 @@
 /*
- * doctor: --doctor (see doctor.h): read the configuration through Squid, run the checks in the
- * order a request meets them (the helper Squid runs, http_access, the scanner, SslBump, the
- * decision log, advisories) and write the report. What the checks share is here too
- * (doctor_int.h).
+ * doctor: --doctor (see doctor.h), the driver: read the configuration through Squid, once per
+ * worker, run the table of checks on each reading, merge the workers' findings and write the
+ * report. The checks live in doctor_helper.c, doctor_access.c, doctor_adapt.c and
+ * doctor_bump.c; what they share, in doctor_common.c (doctor_int.h).
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "allowlist.h"
@@ -18,7 +16,6 @@
 #include "doctor_int.h"
 #include "listfile.h"
 #include "log.h"
-#include "note.h"
 #include "squidacl.h"
 #include "squidconf.h"
 #include "xalloc.h"
@@ -27,144 +24,33 @@
 #define SQUID_TIMEOUT_MS	30000
 
 static const char *const check_names[CHECK_COUNT] = {
-	"helper", "list", "fields", "http_access", "kpoint_denied", "adaptation",
-	"ssl_bump_order", "ssl_bump_catch_all", "ssl_bump_peek", "intercept_port",
-	"ssl_bump_acls", "decision_log", "metrics", "quic", "helper_in_ssl_bump"
+	[CHECK_HELPER] = "helper", [CHECK_LIST] = "list", [CHECK_FIELDS] = "fields",
+	[CHECK_HTTP_ACCESS] = "http_access", [CHECK_DENIED] = "kpoint_denied",
+	[CHECK_ADAPTATION] = "adaptation", [CHECK_BUMP_ORDER] = "ssl_bump_order",
+	[CHECK_BUMP_CATCHALL] = "ssl_bump_catch_all", [CHECK_BUMP_PEEK] = "ssl_bump_peek",
+	[CHECK_INTERCEPT_NAME] = "intercept_port", [CHECK_BUMP_ACLS] = "ssl_bump_acls",
+	[CHECK_DECISION_LOG] = "decision_log", [CHECK_METRICS] = "metrics",
+	[CHECK_QUIC] = "quic", [CHECK_HELPER_IN_BUMP] = "helper_in_ssl_bump",
+};
+
+/*
+ * The checks, in the order a request meets them: the helper Squid runs (and its list and
+ * fields), http_access, the scanner, SslBump, the decision log and the metrics, advisories.
+ * Each function gives the findings of the checks it names (doctor_int.h).
+ */
+static void (*const checks[])(struct doctor *) = {
+	check_helper,		/* helper, list (doctor_helper.c) */
+	check_fields,		/* fields */
+	check_http_access,	/* http_access (doctor_access.c) */
+	check_denied,		/* kpoint_denied */
+	check_adaptation,	/* adaptation (doctor_adapt.c) */
+	check_sslbump,		/* ssl_bump_* and intercept_port (doctor_bump.c) */
+	check_log,		/* decision_log (doctor_helper.c) */
+	check_metrics,		/* metrics */
+	check_advisories,	/* quic, helper_in_ssl_bump (doctor_bump.c) */
 };
 
 static const char *const verdict_names[] = { "ok", "warn", "FAIL" };
-
-void
-dr_found(struct doctor *dr, enum check c, enum finding_verdict v,
-    const struct squid_directive *d, char *fix, const char *fmt, ...)
-{
-	struct finding *f;
-	va_list ap;
-
-	dr->f = xreallocarray(dr->f, dr->nf + 1, sizeof *dr->f);
-	f = &dr->f[dr->nf++];
-	f->check = c;
-	f->verdict = v;
-	f->directive = d != NULL ? xstrdup(d->text) : NULL;
-	f->fix = fix;
-	va_start(ap, fmt);
-	if (vasprintf(&f->problem, fmt, ap) == -1)
-		fatalx("out of memory formatting a finding");
-	va_end(ap);
-}
-
-bool
-dr_is(const struct squid_directive *d, const char *name)
-{
-	return strcmp(d->word[0], name) == 0;
-}
-
-bool
-dr_has_word(const struct squid_directive *d, size_t from, const char *w)
-{
-	size_t i;
-
-	for (i = from; i < d->nwords; i++)
-		if (strcmp(d->word[i], w) == 0)
-			return true;
-	return false;
-}
-
-/* Is file a the file b, or one that (through includes) brings b in? */
-static bool
-encloses(const struct squidconf *sc, const struct squid_file *a, const struct squid_file *b)
-{
-	for (;;) {
-		if (a == b)
-			return true;
-		if (!b->included)
-			return false;
-		b = squidconf_file_of(sc, &sc->d[b->include_at]);
-	}
-}
-
-/*
- * What a fix moves to put directive i before directive anchor: i itself when both are in one
- * file, else the include, in a file that holds the anchor, that brings i in.
- */
-const char *
-dr_movable(const struct doctor *dr, size_t i, size_t anchor)
-{
-	const struct squidconf *sc = dr->sc;
-	const struct squid_file *fa = squidconf_file_of(sc, &sc->d[anchor]);
-	const struct squid_file *f = squidconf_file_of(sc, &sc->d[i]);
-
-	while (!encloses(sc, f, fa) && f->included) {
-		i = f->include_at;
-		f = squidconf_file_of(sc, &sc->d[i]);
-	}
-	return sc->d[i].text;
-}
-
-char *
-dr_move_above(const struct doctor *dr, size_t i, size_t anchor)
-{
-	const struct squid_directive *a = &dr->sc->d[anchor];
-
-	if (a->if_text != NULL)
-		return xasprintf("move `%s` above the if-block that holds `%s` (its first line, "
-		    "as Squid expanded it: `%s`), outside it", dr_movable(dr, i, anchor), a->text,
-		    a->if_text);
-	return xasprintf("move `%s` above `%s`", dr_movable(dr, i, anchor), a->text);
-}
-
-/* The first acl name on a rule that satisfies pred, for naming it in a fix. */
-const char *
-dr_acl_named(const struct doctor *dr, dr_pred *pred, const char *arg, const char *fallback)
-{
-	size_t i;
-
-	for (i = 0; i < dr->acls.n; i++)
-		if (pred(dr, &dr->acls.acl[i], arg))
-			return dr->acls.acl[i].name;
-	return fallback;
-}
-
-bool
-dr_pred_external(const struct doctor *dr, const struct squid_acl *a, const char *unused)
-{
-	(void)unused;
-	return acl_is_kpoint_external(&dr->acls, a);
-}
-
-bool
-dr_pred_note(const struct doctor *dr, const struct squid_acl *a, const char *value)
-{
-	(void)dr;
-	return acl_is_kpoint_note(a, value);
-}
-
-bool
-dr_pred_type(const struct doctor *dr, const struct squid_acl *a, const char *type_and_value)
-{
-	size_t n = strcspn(type_and_value, " ");
-
-	(void)dr;
-	return strlen(a->type) == n && strncmp(a->type, type_and_value, n) == 0 &&
-	    a->nvalues == 1 && strcasecmp(a->value[0], type_and_value + n + 1) == 0;
-}
-
-/* Does the rule (acl words from index from) name, not negated, an acl satisfying pred? */
-bool
-dr_rule_names(const struct doctor *dr, const struct squid_directive *d, size_t from,
-    dr_pred *pred, const char *arg)
-{
-	size_t i;
-
-	for (i = from; i < d->nwords; i++) {
-		const struct squid_acl *a;
-
-		if (d->word[i][0] != '!' && (a = acltable_find(&dr->acls, d->word[i])) != NULL &&
-		    pred(dr, a, arg))
-			return true;
-	}
-	return false;
-}
 
 /* ---- the report ---- */
 
@@ -242,19 +128,6 @@ report(const struct finding *fs, size_t nf, const struct squidconf *sc, unsigned
 	return count[FOUND_FAIL] > 0 ? DOCTOR_FAILED : DOCTOR_OK;
 }
 
-/* Squid's user: the last cache_effective_user, else what Squid was built with. */
-static const char *
-effective_user(const struct squidconf *sc)
-{
-	const char *user = sc->default_user != NULL ? sc->default_user : "nobody";
-	size_t i;
-
-	for (i = 0; i < sc->n; i++)
-		if (dr_is(&sc->d[i], "cache_effective_user") && sc->d[i].nwords > 1)
-			user = sc->d[i].word[1];
-	return user;
-}
-
 /* Say on stderr why the configuration cannot be checked (for SMP worker kid; 0: as a whole). */
 static enum doctor_result
 cannot_check(const struct doctor_options *o, const struct squidconf *sc, unsigned kid)
@@ -309,31 +182,25 @@ static bool
 judge(const struct squidconf *sc, struct finding **f, size_t *nf)
 {
 	struct doctor dr;
+	size_t i;
 
 	memset(&dr, 0, sizeof dr);
 	dr.sc = sc;
 	*f = NULL;
 	*nf = 0;
-	if (!dr_find_helper(&dr))
+	if (!helperline_find(sc, &dr.hl))
 		return false;
-	dr.user = effective_user(sc);
-	acltable_build(&dr.acls, sc, sc->d[dr.ext].word[1]);
+	dr.user = squidconf_effective_user(sc);
+	acltable_build(&dr.acls, sc, sc->d[dr.hl.ext].word[1]);
 	/* the list the helper runs with; the built-in one if it does not load (said under "list") */
-	dr.list = dr.hopts.config != NULL ? listfile_load(dr.hopts.config, NULL, NULL) : NULL;
+	dr.list = dr.hl.opts.config != NULL ? listfile_load(dr.hl.opts.config, NULL, NULL) : NULL;
 	if (dr.list == NULL)
 		dr.list = listfile_builtin();
 
-	check_helper(&dr);
-	check_fields(&dr);
-	check_http_access(&dr);
-	check_denied(&dr);
-	check_adaptation(&dr);
-	check_sslbump(&dr);
-	check_log(&dr);
-	check_metrics(&dr);
-	check_advisories(&dr);
+	for (i = 0; i < sizeof checks / sizeof checks[0]; i++)
+		checks[i](&dr);
 
-	free(dr.hargv);
+	helperline_free(&dr.hl);
 	allowlist_free(dr.list);
 	acltable_free(&dr.acls);
 	*f = dr.f;

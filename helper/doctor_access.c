@@ -106,20 +106,21 @@ check_http_access(struct doctor *dr)
 	const char *kacl = dr_acl_named(dr, dr_pred_external, NULL, NULL);
 	size_t i, nports, ng, nc;
 	unsigned *ports = listed_ports(dr->list, &nports), *get, *conn;
+	struct finding *f;
 
 	for (i = 0; i < sc->n && !dr->have_rule; i++)
-		if (dr_is(&sc->d[i], "http_access") && sc->d[i].nwords > 2 &&
+		if (squid_directive_is(&sc->d[i], "http_access") && sc->d[i].nwords > 2 &&
 		    strcmp(sc->d[i].word[1], "allow") == 0 &&
 		    dr_rule_names(dr, &sc->d[i], 2, dr_pred_external, NULL)) {
 			dr->have_rule = true;
 			dr->rule = i;
 		}
 	if (!dr->have_rule) {
-		dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, &sc->d[dr->ext], xasprintf("add "
-		    "`http_access allow localnet %s` right after `http_access deny !Safe_ports`",
-		    kacl != NULL ? kacl : "kpoint"), "no http_access rule asks the helper: kPoint "
-		    "is neither allowed nor exempt from the scanner%s", kacl != NULL ? "" :
-		    " (and no acl names it: `acl kpoint external NAME`)");
+		dr_fix(dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, &sc->d[dr->hl.ext], "no "
+		    "http_access rule asks the helper: kPoint is neither allowed nor exempt from "
+		    "the scanner%s", kacl != NULL ? "" : " (and no acl names it: `acl kpoint "
+		    "external NAME`)"), "add `http_access allow localnet %s` right after "
+		    "`http_access deny !Safe_ports`", kacl != NULL ? kacl : "kpoint");
 		free(ports);
 		return;
 	}
@@ -129,26 +130,25 @@ check_http_access(struct doctor *dr)
 		const struct squid_directive *d = &sc->d[i];
 		char *what;
 
-		if (!dr_is(d, "http_access") || d->nwords < 3 ||
+		if (!squid_directive_is(d, "http_access") || d->nwords < 3 ||
 		    !rule_catches(dr, d, ports, nports, true, NOTE_UNSET, get, &ng, conn, &nc))
 			continue;
 		what = traffic_text(get, ng, conn, nc);
 		if (strcmp(d->word[1], "deny") == 0)
-			dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, dr_move_above(dr, dr->rule, i),
-			    "%s is refused before "
+			f = dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, "%s is refused before "
 			    "kPoint's rule `%s` is asked", what, sc->d[dr->rule].text);
 		else
-			dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, dr_move_above(dr, dr->rule, i),
-			    "%s is allowed before "
+			f = dr_found(dr, CHECK_HTTP_ACCESS, FOUND_FAIL, d, "%s is allowed before "
 			    "kPoint's rule `%s` is asked: the helper never tags it, so the scanner "
 			    "scans it", what, sc->d[dr->rule].text);
+		dr_fix_move_above(f, dr, dr->rule, i);
 		free(what);
 		break;
 	}
 	if (i == dr->rule) {
 		char *judged = port_text(ports, nports);
 
-		dr_found(dr, CHECK_HTTP_ACCESS, FOUND_OK, &sc->d[dr->rule], NULL, "kPoint's rule comes "
+		dr_found(dr, CHECK_HTTP_ACCESS, FOUND_OK, &sc->d[dr->rule], "kPoint's rule comes "
 		    "before every rule that would decide kPoint (GET and CONNECT on %s)", judged);
 		free(judged);
 	}
@@ -212,27 +212,30 @@ check_denied(struct doctor *dr)
 	const char *dacl = dr_acl_named(dr, dr_pred_note, NOTE_VALUE_DENIED, NULL);
 	size_t i, d, nports, ng, nc;
 	unsigned *ports, *get, *conn;
+	struct finding *f;
 
 	if (!dr->have_rule)
 		return;		/* said under http_access */
 	rule = &sc->d[dr->rule];
 	for (d = 0; d < sc->n; d++)
-		if (dr_is(&sc->d[d], "http_access") && sc->d[d].nwords > 2 &&
+		if (squid_directive_is(&sc->d[d], "http_access") && sc->d[d].nwords > 2 &&
 		    strcmp(sc->d[d].word[1], "deny") == 0 &&
 		    dr_rule_names(dr, &sc->d[d], 2, dr_pred_note, NOTE_VALUE_DENIED))
 			break;
 	if (d == sc->n) {
-		dr_found(dr, CHECK_DENIED, FOUND_FAIL, rule, dacl != NULL ? xasprintf("add "
-		    "`http_access deny %s` right after `%s`", dacl, rule->text) : xasprintf("add "
-		    "`acl kpoint_denied note %s %s` and `http_access deny kpoint_denied` right "
-		    "after `%s`", NOTE_NAME, NOTE_VALUE_DENIED, rule->text), "kPoint on a port "
-		    "the list does not allow is not refused: it goes on to the rules below");
+		f = dr_found(dr, CHECK_DENIED, FOUND_FAIL, rule, "kPoint on a port the list does not "
+		    "allow is not refused: it goes on to the rules below");
+		if (dacl != NULL)
+			dr_fix(f, "add `http_access deny %s` right after `%s`", dacl, rule->text);
+		else
+			dr_fix(f, "add `acl kpoint_denied note %s %s` and `http_access deny "
+			    "kpoint_denied` right after `%s`", NOTE_NAME, NOTE_VALUE_DENIED, rule->text);
 		return;
 	}
 	if (d < dr->rule) {
-		dr_found(dr, CHECK_DENIED, FOUND_FAIL, &sc->d[d], xasprintf("move `%s` right after "
-		    "`%s`", sc->d[d].text, rule->text), "it comes before kPoint's rule, when the "
-		    "helper has tagged nothing yet: it never refuses anything");
+		dr_fix(dr_found(dr, CHECK_DENIED, FOUND_FAIL, &sc->d[d], "it comes before kPoint's "
+		    "rule, when the helper has tagged nothing yet: it never refuses anything"),
+		    "move `%s` right after `%s`", sc->d[d].text, rule->text);
 		return;
 	}
 	ports = unlisted_ports(dr, &nports);
@@ -242,18 +245,18 @@ check_denied(struct doctor *dr)
 		const struct squid_directive *l = &sc->d[i];
 		char *what;
 
-		if (!dr_is(l, "http_access") || l->nwords < 3 || strcmp(l->word[1], "allow") != 0 ||
+		if (!squid_directive_is(l, "http_access") || l->nwords < 3 || strcmp(l->word[1], "allow") != 0 ||
 		    !rule_catches(dr, l, ports, nports, false, NOTE_DENIED, get, &ng, conn, &nc))
 			continue;
 		what = traffic_text(get, ng, conn, nc);
-		dr_found(dr, CHECK_DENIED, FOUND_FAIL, l, xasprintf("move `%s` right after `%s`",
-		    sc->d[d].text, rule->text), "%s, which the list does not allow, is allowed "
-		    "by this rule before `%s`", what, sc->d[d].text);
+		dr_fix(dr_found(dr, CHECK_DENIED, FOUND_FAIL, l, "%s, which the list does not "
+		    "allow, is allowed by this rule before `%s`", what, sc->d[d].text), "move `%s` "
+		    "right after `%s`", sc->d[d].text, rule->text);
 		free(what);
 		break;
 	}
 	if (i == d)
-		dr_found(dr, CHECK_DENIED, FOUND_OK, &sc->d[d], NULL, "kPoint on a port the list does "
+		dr_found(dr, CHECK_DENIED, FOUND_OK, &sc->d[d], "kPoint on a port the list does "
 		    "not allow is refused (`%s`)", sc->d[d].text);
 	free(get);
 	free(conn);

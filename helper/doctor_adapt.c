@@ -32,10 +32,11 @@ vector_of(const struct squidconf *sc, const char *name, int depth)
 
 		if (d->nwords < 3 || strcmp(d->word[1], name) != 0)
 			continue;
-		if (dr_is(d, "icap_service") || dr_is(d, "ecap_service"))
+		if (squid_directive_is(d, "icap_service") || squid_directive_is(d, "ecap_service"))
 			return strncmp(d->word[2], "reqmod", 6) == 0 ? VECTOR_REQMOD :
 			    strncmp(d->word[2], "respmod", 7) == 0 ? VECTOR_RESPMOD : VECTOR_NONE;
-		if (dr_is(d, "adaptation_service_set") || dr_is(d, "adaptation_service_chain"))
+		if (squid_directive_is(d, "adaptation_service_set") ||
+		    squid_directive_is(d, "adaptation_service_chain"))
 			return vector_of(sc, d->word[2], depth + 1);
 	}
 	return VECTOR_NONE;
@@ -50,7 +51,8 @@ exemption_of(const struct doctor *dr, const char *name, size_t *at)
 	for (i = 0; i < dr->sc->n; i++) {
 		const struct squid_directive *d = &dr->sc->d[i];
 
-		if (dr_is(d, "adaptation_access") && d->nwords > 3 && strcmp(d->word[1], name) == 0 &&
+		if (squid_directive_is(d, "adaptation_access") && d->nwords > 3 &&
+		    strcmp(d->word[1], name) == 0 &&
 		    strcmp(d->word[2], "deny") == 0 &&
 		    dr_rule_names(dr, d, 3, dr_pred_note, NOTE_VALUE_OK)) {
 			*at = i;
@@ -84,17 +86,17 @@ check_one_service(struct doctor *dr, const char *name, size_t first, const size_
 			if (orphan_used[i] || orphan_vector(dr, o) != v)
 				continue;
 			orphan_used[i] = true;
-			dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, o, xasprintf("rename `%s` to `%s` "
-			    "in %s", o->word[1], name, squidconf_file_of(sc, o)->path), "kPoint "
+			dr_fix(dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, o, "kPoint "
 			    "is scanned by %s (%s): kPoint's exemption names `%s`, which is no "
-			    "service", name, vector_names[v], o->word[1]);
+			    "service", name, vector_names[v], o->word[1]), "rename `%s` to `%s` "
+			    "in %s", o->word[1], name, squidconf_file_of(sc, o)->path);
 			return;
 		}
-		dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, &sc->d[first], xasprintf("add "
-		    "`adaptation_access %s deny %s%s` above `%s`", name, dr_acl_named(dr, dr_pred_note,
-		    NOTE_VALUE_OK, "kpoint_ok"), v == VECTOR_RESPMOD ? " kpoint" : "",
-		    sc->d[first].text), "kPoint is scanned by %s (%s): no adaptation_access rule "
-		    "exempts it", name, vector_names[v]);
+		dr_fix(dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, &sc->d[first], "kPoint is scanned "
+		    "by %s (%s): no adaptation_access rule exempts it", name, vector_names[v]),
+		    "add `adaptation_access %s deny %s%s` above `%s`", name, dr_acl_named(dr,
+		    dr_pred_note, NOTE_VALUE_OK, "kpoint_ok"), v == VECTOR_RESPMOD ? " kpoint" : "",
+		    sc->d[first].text);
 		return;
 	}
 	memset(&r, 0, sizeof r);
@@ -106,18 +108,19 @@ check_one_service(struct doctor *dr, const char *name, size_t first, const size_
 		const struct squid_directive *d = &sc->d[i];
 		enum tri t;
 
-		if (!dr_is(d, "adaptation_access") || d->nwords < 4 || strcmp(d->word[1], name) != 0 ||
+		if (!squid_directive_is(d, "adaptation_access") || d->nwords < 4 ||
+		    strcmp(d->word[1], name) != 0 ||
 		    strcmp(d->word[2], "allow") != 0)
 			continue;
 		if ((t = acl_rule_matches(&dr->acls, d->word + 3, d->nwords - 3, &r)) == TRI_NO)
 			continue;
-		dr_found(dr, CHECK_ADAPTATION, t == TRI_YES ? FOUND_FAIL : FOUND_WARN, d,
-		    xasprintf("move `%s` above `%s`", dr_movable(dr, e, i), d->text), "kPoint %s "
-		    "scanned by %s (%s): this rule matches it before kPoint's exemption `%s`",
-		    t == TRI_YES ? "is" : "may be", name, vector_names[v], sc->d[e].text);
+		dr_fix(dr_found(dr, CHECK_ADAPTATION, t == TRI_YES ? FOUND_FAIL : FOUND_WARN, d,
+		    "kPoint %s scanned by %s (%s): this rule matches it before kPoint's exemption "
+		    "`%s`", t == TRI_YES ? "is" : "may be", name, vector_names[v], sc->d[e].text),
+		    "move `%s` above `%s`", dr_movable(dr, e, i), d->text);
 		return;
 	}
-	dr_found(dr, CHECK_ADAPTATION, FOUND_OK, &sc->d[e], NULL, "%s (%s): kPoint is exempt before "
+	dr_found(dr, CHECK_ADAPTATION, FOUND_OK, &sc->d[e], "%s (%s): kPoint is exempt before "
 	    "any rule adapts it", name, vector_names[v]);
 }
 
@@ -132,7 +135,7 @@ check_adaptation(struct doctor *dr)
 
 	/* every adaptation name with rules, at its first rule */
 	for (i = 0; i < sc->n; i++) {
-		if (!dr_is(&sc->d[i], "adaptation_access") || sc->d[i].nwords < 3)
+		if (!squid_directive_is(&sc->d[i], "adaptation_access") || sc->d[i].nwords < 3)
 			continue;
 		for (j = 0; j < nnames; j++)
 			if (strcmp(sc->d[names[j]].word[1], sc->d[i].word[1]) == 0)
@@ -153,14 +156,14 @@ check_adaptation(struct doctor *dr)
 	}
 	for (i = 0; i < norphans; i++)
 		if (!used[i])
-			dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, &sc->d[orphan[i]], xasprintf("rename "
-			    "`%s` to the name of your %s service in %s", sc->d[orphan[i]].word[1],
+			dr_fix(dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, &sc->d[orphan[i]],
+			    "kPoint's exemption names `%s`, which is no service: it exempts nothing"
+			    , sc->d[orphan[i]].word[1]), "rename `%s` to the name of your %s "
+			    "service in %s", sc->d[orphan[i]].word[1],
 			    vector_names[orphan_vector(dr, &sc->d[orphan[i]])],
-			    squidconf_file_of(sc, &sc->d[orphan[i]])->path), "kPoint's exemption "
-			    "names `%s`, which is no service: it exempts nothing",
-			    sc->d[orphan[i]].word[1]);
+			    squidconf_file_of(sc, &sc->d[orphan[i]])->path);
 	if (nnames == 0)
-		dr_found(dr, CHECK_ADAPTATION, FOUND_OK, NULL, NULL, "no ICAP or eCAP service adapts "
+		dr_found(dr, CHECK_ADAPTATION, FOUND_OK, NULL, "no ICAP or eCAP service adapts "
 		    "anything (no adaptation_access): nothing to exempt");
 	free(used);
 	free(names);

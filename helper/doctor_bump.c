@@ -74,7 +74,7 @@ emitted_entries(const char *text, struct entries *es, char **names)
 		struct squid_directive d;
 
 		if (squid_directive_make(&d, p, n)) {
-			if (dr_is(&d, "acl") && d.nwords > 3) {
+			if (squid_directive_is(&d, "acl") && d.nwords > 3) {
 				entries_add_words(es, d.word, d.nwords);
 				if (!in_names(*names, d.word[1])) {
 					char *more = xasprintf("%s%s ", *names, d.word[1]);
@@ -112,12 +112,6 @@ bumps(const struct squid_directive *d)
 	    strcmp(d->word[1], "client-first") == 0 || strcmp(d->word[1], "server-first") == 0);
 }
 
-bool
-dr_intercepting(const struct squid_directive *d)
-{
-	return dr_has_word(d, 2, "intercept") || dr_has_word(d, 2, "tproxy");
-}
-
 static void
 check_bump_acls(struct doctor *dr, const struct entries *want, const char *names,
     const char *emit_error)
@@ -129,12 +123,12 @@ check_bump_acls(struct doctor *dr, const struct entries *want, const char *names
 	char *cmd;
 
 	if (emit_error != NULL) {
-		dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, &sc->d[dr->ext], NULL, "the helper cannot "
+		dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, &sc->d[dr->hl.ext], "the helper cannot "
 		    "generate kPoint's ssl_bump acls (--emit sslbump): %s", emit_error);
 		return;
 	}
 	for (i = 0; i < sc->n; i++)
-		if (dr_is(&sc->d[i], "acl") && sc->d[i].nwords > 3 &&
+		if (squid_directive_is(&sc->d[i], "acl") && sc->d[i].nwords > 3 &&
 		    in_names(names, sc->d[i].word[1])) {
 			entries_add_words(&have, sc->d[i].word, sc->d[i].nwords);
 			if (first == sc->n)
@@ -157,24 +151,24 @@ check_bump_acls(struct doctor *dr, const struct entries *want, const char *names
 		}
 	}
 	if (first == sc->n) {
-		dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, NULL, xasprintf("include the file `%s "
-		    "--emit sslbump%s%s` writes, above kPoint's ssl_bump rules", dr->hargv[0],
-		    dr->hopts.config != NULL ? " -c " : "", dr->hopts.config != NULL ?
-		    dr->hopts.config : ""), "kPoint's generated ssl_bump acls are not in the "
-		    "configuration");
+		cmd = helperline_command(&dr->hl, "--emit sslbump");
+		dr_fix(dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, NULL, "kPoint's generated ssl_bump "
+		    "acls are not in the configuration"), "include the file `%s` writes, above "
+		    "kPoint's ssl_bump rules", cmd);
+		free(cmd);
 	} else if (extra > 0 || missing > 0) {
 		const char *file = squidconf_file_of(sc, &sc->d[first])->path;
 
-		cmd = xasprintf("run `%s --emit sslbump%s%s > %s && squid -k reconfigure`",
-		    dr->hargv[0], dr->hopts.config != NULL ? " -c " : "", dr->hopts.config !=
-		    NULL ? dr->hopts.config : "", file);
-		dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, &sc->d[first], cmd, "%s is stale: %zu "
+		cmd = helperline_command(&dr->hl, "--emit sslbump");
+		dr_fix(dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, &sc->d[first], "%s is stale: %zu "
 		    "entr%s the list no longer has%s%s%s, %zu entr%s of the list missing%s%s%s",
-		    file, extra, extra == 1 ? "y" : "ies", x != NULL ? " (`" : "",
-		    x != NULL ? x : "", x != NULL ? "`)" : "", missing, missing == 1 ? "y" : "ies",
-		    m != NULL ? " (`" : "", m != NULL ? m : "", m != NULL ? "`)" : "");
+		    file, extra, extra == 1 ? "y" : "ies", x != NULL ? " (`" : "", x != NULL ? x :
+		    "", x != NULL ? "`)" : "", missing, missing == 1 ? "y" : "ies", m != NULL ? " "
+		    "(`" : "", m != NULL ? m : "", m != NULL ? "`)" : ""), "run `%s > %s && squid "
+		    "-k reconfigure`", cmd, file);
+		free(cmd);
 	} else {
-		dr_found(dr, CHECK_BUMP_ACLS, FOUND_OK, NULL, NULL, "%s holds exactly what the list "
+		dr_found(dr, CHECK_BUMP_ACLS, FOUND_OK, NULL, "%s holds exactly what the list "
 		    "in use now gives (%zu entries)", squidconf_file_of(sc, &sc->d[first])->path,
 		    have.n);
 	}
@@ -192,19 +186,19 @@ check_sslbump(struct doctor *dr)
 	size_t i, j, nports = 0, first_k = sc->n, last_k = sc->n, first_admin = sc->n;
 	size_t last = sc->n, first_harm = sc->n, shadowed;
 	bool site_bumps = false;
+	struct finding *f;
 
 	for (i = 0; i < sc->n; i++) {
-		if ((dr_is(&sc->d[i], "http_port") || dr_is(&sc->d[i], "https_port")) &&
-		    dr_has_word(&sc->d[i], 2, "ssl-bump"))
+		if (squid_port_bumps(&sc->d[i]))
 			nports++;
 	}
 	if (nports == 0) {
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, NULL, NULL, "no port decrypts TLS (no "
+		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, NULL, "no port decrypts TLS (no "
 		    "ssl-bump): nothing is bumped");
 		return;
 	}
 	if (dr_run_helper(dr, "--emit", "sslbump", &r) == -1)
-		fatal("running %s", dr->hargv[0]);
+		fatal("running %s", dr->hl.argv[0]);
 	if (command_succeeded(&r))
 		emitted_entries(r.out, &want, &names);
 	else
@@ -215,7 +209,7 @@ check_sslbump(struct doctor *dr)
 	qsort(want.e, want.n, sizeof *want.e, cmp_str);
 
 	for (i = 0; i < sc->n; i++) {
-		if (!dr_is(&sc->d[i], "ssl_bump") || sc->d[i].nwords < 2)
+		if (!squid_directive_is(&sc->d[i], "ssl_bump") || sc->d[i].nwords < 2)
 			continue;
 		last = i;
 		if (kpoint_bump_rule(&sc->d[i], names)) {
@@ -234,29 +228,34 @@ check_sslbump(struct doctor *dr)
 	}
 
 	/* kPoint's rules first; where the site decrypts nothing, kPoint is not decrypted either */
-	if (first_k == sc->n && !site_bumps)
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, NULL, NULL, "no ssl_bump rule bumps: this "
+	if (first_k == sc->n && !site_bumps) {
+		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, NULL, "no ssl_bump rule bumps: this "
 		    "proxy decrypts nothing, kPoint included");
-	else if (first_k == sc->n)
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, first_admin < sc->n ? &sc->d[first_admin] :
-		    NULL, first_admin < sc->n ? xasprintf("add `include "
-		    "/etc/squid/squid-kpoint-sslbump.conf` above `%s`", sc->d[first_admin].text) :
-		    xasprintf("add `include /etc/squid/squid-kpoint-sslbump.conf` after your "
-		    "ssl-bump port"), "no ssl_bump rule splices kPoint: it is decrypted and "
-		    "scanned like any other site");
-	else if (first_harm < last_k)
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, &sc->d[first_harm],
-		    /* kPoint's rules from an include move as one; written out in this file,
-		       the site's rule moves below them instead (only kPoint's order changes) */
-		    strcmp(dr_movable(dr, first_k, first_harm), sc->d[first_k].text) != 0 ?
-		    dr_move_above(dr, first_k, first_harm) : xasprintf("move `%s` after `%s`",
-		    sc->d[first_harm].text, sc->d[last_k].text),
-		    "this rule comes before kPoint's ssl_bump rules, and Squid takes the first "
-		    "rule that matches: kPoint is bumped (decrypted and scanned) or, on 1935 and "
-		    "5222, broken");
-	else
-		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, &sc->d[first_k], NULL, "kPoint's ssl_bump "
+	} else if (first_k == sc->n) {
+		f = dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, first_admin < sc->n ?
+		    &sc->d[first_admin] : NULL, "no ssl_bump rule splices kPoint: it is decrypted "
+		    "and scanned like any other site");
+		if (first_admin < sc->n)
+			dr_fix(f, "add `include /etc/squid/squid-kpoint-sslbump.conf` above `%s`",
+			    sc->d[first_admin].text);
+		else
+			dr_fix(f, "add `include /etc/squid/squid-kpoint-sslbump.conf` after your "
+			    "ssl-bump port");
+	} else if (first_harm < last_k) {
+		f = dr_found(dr, CHECK_BUMP_ORDER, FOUND_FAIL, &sc->d[first_harm], "this rule comes "
+		    "before kPoint's ssl_bump rules, and Squid takes the first rule that matches: "
+		    "kPoint is bumped (decrypted and scanned) or, on 1935 and 5222, broken");
+		/* kPoint's rules from an include move as one; written out in this file, the
+		   site's rule moves below them instead (only kPoint's order changes) */
+		if (strcmp(dr_movable(dr, first_k, first_harm), sc->d[first_k].text) != 0)
+			dr_fix_move_above(f, dr, first_k, first_harm);
+		else
+			dr_fix(f, "move `%s` after `%s`", sc->d[first_harm].text,
+			    sc->d[last_k].text);
+	} else {
+		dr_found(dr, CHECK_BUMP_ORDER, FOUND_OK, &sc->d[first_k], "kPoint's ssl_bump "
 		    "rules come before every other ssl_bump rule that could decide kPoint");
+	}
 
 	/*
 	 * A catch-all: the first rule with a final action (not peek or stare, which look and
@@ -265,8 +264,8 @@ check_sslbump(struct doctor *dr)
 	 */
 	for (i = 0; i < sc->n; i++) {
 		const struct squid_directive *d = &sc->d[i];
-		bool all = dr_is(d, "ssl_bump") && d->nwords > 2 && strcmp(d->word[1], "peek") != 0 &&
-		    strcmp(d->word[1], "stare") != 0;
+		bool all = squid_directive_is(d, "ssl_bump") && d->nwords > 2 &&
+		    strcmp(d->word[1], "peek") != 0 && strcmp(d->word[1], "stare") != 0;
 
 		for (j = 2; all && j < d->nwords; j++) {
 			const struct squid_acl *a = acltable_find(&dr->acls, d->word[j]);
@@ -278,29 +277,29 @@ check_sslbump(struct doctor *dr)
 	}
 	if (i < sc->n && (strcmp(sc->d[i].word[1], "bump") == 0 ||
 	    strcmp(sc->d[i].word[1], "terminate") == 0)) {
-		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_OK, &sc->d[i], NULL, "`%s` %ss what no rule "
+		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_OK, &sc->d[i], "`%s` %ss what no rule "
 		    "before it decided", sc->d[i].text, sc->d[i].word[1]);
 	} else if (i < sc->n) {
 		/* a bump of the site's own after it never runs: the site meant to decrypt that */
 		for (j = i + 1, shadowed = sc->n; j < sc->n; j++)
-			if (dr_is(&sc->d[j], "ssl_bump") && sc->d[j].nwords > 2 && bumps(&sc->d[j]) &&
+			if (squid_directive_is(&sc->d[j], "ssl_bump") && sc->d[j].nwords > 2 && bumps(&sc->d[j]) &&
 			    !kpoint_bump_rule(&sc->d[j], names))
 				shadowed = j;
 		if (shadowed < sc->n)
-			dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_FAIL, &sc->d[i], xasprintf("move `%s` "
-			    "after `%s`", sc->d[i].text, sc->d[shadowed].text), "`%s` decides every "
-			    "connection before your own `%s` is asked: what that rule should "
-			    "decrypt and scan passes through encrypted", sc->d[i].text,
+			dr_fix(dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_FAIL, &sc->d[i], "`%s` "
+			    "decides every connection before your own `%s` is asked: what that rule "
+			    "should decrypt and scan passes through encrypted", sc->d[i].text,
+			    sc->d[shadowed].text), "move `%s` after `%s`", sc->d[i].text,
 			    sc->d[shadowed].text);
 		else
-			dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_OK, &sc->d[i], NULL, "`%s` %ss what no "
+			dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_OK, &sc->d[i], "`%s` %ss what no "
 			    "rule before it decided: this proxy decrypts only what its rules before "
-			    "it bump%s", sc->d[i].text, sc->d[i].word[1], site_bumps ? "" :
-			    " (none: nothing is decrypted)");
+			    "it bump%s", sc->d[i].text, sc->d[i].word[1], site_bumps ? "" : " "
+			    "(none: nothing is decrypted)");
 	} else {
 		/* Squid splices what no rule decided: a design, or a forgotten "bump all" */
 		dr_found(dr, CHECK_BUMP_CATCHALL, FOUND_WARN, last < sc->n ? &sc->d[last] : NULL,
-		    NULL, "no catch-all: Squid splices every connection no ssl_bump rule decides, "
+		    "no catch-all: Squid splices every connection no ssl_bump rule decides, "
 		    "so it is neither decrypted nor scanned; assumed to be this proxy's design "
 		    "(if it should decrypt the rest, end the ssl_bump rules with `ssl_bump bump "
 		    "all`)");
@@ -311,25 +310,28 @@ check_sslbump(struct doctor *dr)
 	for (i = first_admin; i < sc->n; i++) {
 		const struct squid_directive *d = &sc->d[i];
 
-		if (!dr_is(d, "ssl_bump") || d->nwords < 2 || strcmp(d->word[1], "peek") != 0 ||
+		if (!squid_directive_is(d, "ssl_bump") || d->nwords < 2 || strcmp(d->word[1], "peek") != 0 ||
 		    kpoint_bump_rule(d, names) || dr_rule_names(dr, d, 2, dr_pred_type,
 		    "at_step SslBump1"))
 			continue;
 		for (j = i + 1; j < sc->n; j++)
-			if (dr_is(&sc->d[j], "ssl_bump") && sc->d[j].nwords > 1 &&
+			if (squid_directive_is(&sc->d[j], "ssl_bump") && sc->d[j].nwords > 1 &&
 			    strcmp(sc->d[j].word[1], "bump") == 0)
 				break;
 		if (j == sc->n)
 			continue;
-		dr_found(dr, CHECK_BUMP_PEEK, FOUND_FAIL, d, step1 != NULL ? xasprintf("write "
-		    "`ssl_bump peek %s` instead", step1) : xasprintf("write `acl step1 at_step "
-		    "SslBump1` and `ssl_bump peek step1` instead"), "this peek matches at step 2 "
-		    "too, and after a peek at step 2 Squid cannot bump: what `%s` should decrypt "
-		    "is spliced", sc->d[j].text);
+		f = dr_found(dr, CHECK_BUMP_PEEK, FOUND_FAIL, d, "this peek matches at step 2 too, "
+		    "and after a peek at step 2 Squid cannot bump: what `%s` should decrypt is "
+		    "spliced", sc->d[j].text);
+		if (step1 != NULL)
+			dr_fix(f, "write `ssl_bump peek %s` instead", step1);
+		else
+			dr_fix(f, "write `acl step1 at_step SslBump1` and `ssl_bump peek step1` "
+			    "instead");
 		break;
 	}
 	if (i >= sc->n)
-		dr_found(dr, CHECK_BUMP_PEEK, FOUND_OK, NULL, NULL, "no peek at step 2 before a bump");
+		dr_found(dr, CHECK_BUMP_PEEK, FOUND_OK, NULL, "no peek at step 2 before a bump");
 
 	/* intercepting ssl-bump ports carry the name kPoint's rules know them by */
 	for (i = 0; i < sc->n; i++) {
@@ -338,8 +340,7 @@ check_sslbump(struct doctor *dr)
 		const char *want_name = "kpoint_intercept";
 		bool known = false;
 
-		if (!(dr_is(d, "http_port") || dr_is(d, "https_port")) || !dr_has_word(d, 2, "ssl-bump") ||
-		    !dr_intercepting(d))
+		if (!squid_port_bumps(d) || !squid_port_intercepts(d))
 			continue;
 		for (j = 2; j < d->nwords; j++)
 			if (strncmp(d->word[j], "name=", 5) == 0)
@@ -357,13 +358,13 @@ check_sslbump(struct doctor *dr)
 			}
 		}
 		if (known)
-			dr_found(dr, CHECK_INTERCEPT_NAME, FOUND_OK, d, NULL, "the intercepting port "
+			dr_found(dr, CHECK_INTERCEPT_NAME, FOUND_OK, d, "the intercepting port "
 			    "is named %s, as kPoint's rules expect", name);
 		else
-			dr_found(dr, CHECK_INTERCEPT_NAME, FOUND_FAIL, d, xasprintf("add name=%s to "
-			    "`%s`", want_name, d->text), "kPoint's rules do not know this "
-			    "intercepting port (its name is %s): kPoint known only by its SNI "
-			    "(CloudFront) is bumped and scanned here", name);
+			dr_fix(dr_found(dr, CHECK_INTERCEPT_NAME, FOUND_FAIL, d, "kPoint's rules do "
+			    "not know this intercepting port (its name is %s): kPoint known only by "
+			    "its SNI (CloudFront) is bumped and scanned here", name), "add name=%s "
+			    "to `%s`", want_name, d->text);
 	}
 
 	check_bump_acls(dr, &want, names, emit_error);
@@ -382,29 +383,29 @@ check_advisories(struct doctor *dr)
 	for (i = 0; i < sc->n; i++) {
 		const struct squid_directive *d = &sc->d[i];
 
-		if (!quic && (dr_is(d, "http_port") || dr_is(d, "https_port")) && dr_intercepting(d)) {
+		if (!quic && squid_port_intercepts(d)) {
 			quic = true;
-			dr_found(dr, CHECK_QUIC, FOUND_WARN, d, xasprintf("drop the clients' UDP 443 "
+			dr_fix(dr_found(dr, CHECK_QUIC, FOUND_WARN, d, "an intercepting port: "
+			    "browsers' QUIC (HTTP/3, UDP 443) never reaches Squid and goes around "
+			    "the scanner unless the firewall drops it"), "drop the clients' UDP 443 "
 			    "in the firewall (nft: `add rule inet filter forward udp dport 443 "
-			    "drop`); `%s --emit nft` gives kPoint's own addresses and ports for "
-			    "the same firewall", PACKAGE), "an intercepting port: browsers' QUIC "
-			    "(HTTP/3, UDP 443) never reaches Squid and goes around the scanner "
-			    "unless the firewall drops it");
+			    "drop`); `%s --emit nft` gives kPoint's own addresses and ports for the "
+			    "same firewall", PACKAGE);
 		}
-		if (!bump_helper && dr_is(d, "ssl_bump") &&
+		if (!bump_helper && squid_directive_is(d, "ssl_bump") &&
 		    dr_rule_names(dr, d, 2, dr_pred_external, NULL)) {
 			bump_helper = true;
-			dr_found(dr, CHECK_HELPER_IN_BUMP, FOUND_WARN, d, xasprintf("use the acls of "
-			    "squid-kpoint-sslbump.conf (`%s --emit sslbump`) in ssl_bump instead",
-			    PACKAGE), "the helper is asked inside ssl_bump, where Squid splices "
-			    "on any helper failure (BH, a crash, a timeout): a failing helper "
-			    "lets any site past decryption and the scanner");
+			dr_fix(dr_found(dr, CHECK_HELPER_IN_BUMP, FOUND_WARN, d, "the helper is "
+			    "asked inside ssl_bump, where Squid splices on any helper failure (BH, "
+			    "a crash, a timeout): a failing helper lets any site past decryption "
+			    "and the scanner"), "use the acls of squid-kpoint-sslbump.conf (`%s "
+			    "--emit sslbump`) in ssl_bump instead", PACKAGE);
 		}
 	}
 	if (!quic)
-		dr_found(dr, CHECK_QUIC, FOUND_OK, NULL, NULL, "no intercepting port");
+		dr_found(dr, CHECK_QUIC, FOUND_OK, NULL, "no intercepting port");
 	if (!bump_helper)
-		dr_found(dr, CHECK_HELPER_IN_BUMP, FOUND_OK, NULL, NULL, "the helper is not asked "
+		dr_found(dr, CHECK_HELPER_IN_BUMP, FOUND_OK, NULL, "the helper is not asked "
 		    "inside ssl_bump");
 }
 

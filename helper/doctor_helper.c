@@ -19,62 +19,11 @@
 #include "squidconf.h"
 #include "xalloc.h"
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL ? s + 1 : path;
-}
-
-/*
- * Find the external_acl_type that runs ext_kpoint_acl: name [options] FORMAT... program args.
- * Returns false if there is none.
- */
-bool
-dr_find_helper(struct doctor *dr)
-{
-	const struct squidconf *sc = dr->sc;
-	size_t i, j;
-
-	for (i = 0; i < sc->n; i++) {
-		const struct squid_directive *d = &sc->d[i];
-
-		if (!dr_is(d, "external_acl_type") || d->nwords < 3)
-			continue;
-		for (j = 2; j < d->nwords; j++)
-			if (d->word[j][0] != '%' && strchr(d->word[j], '=') == NULL &&
-			    strcmp(d->word[j], "ipv4") != 0 && strcmp(d->word[j], "ipv6") != 0)
-				break;
-		if (j == d->nwords || strcmp(base_name(d->word[j]), PACKAGE) != 0)
-			continue;
-		dr->ext = i;
-		dr->hargc = d->nwords - j;
-		dr->hargv = xreallocarray(NULL, dr->hargc + 3, sizeof *dr->hargv);
-		memcpy(dr->hargv, d->word + j, dr->hargc * sizeof *dr->hargv);
-		dr->hargv[dr->hargc] = NULL;
-		options_parse(&dr->hopts, (int)dr->hargc, dr->hargv, true);
-		return true;
-	}
-	return false;
-}
-
 /* Run the helper's own line with extra words appended (as Squid's user), into *r. */
 int
 dr_run_helper(struct doctor *dr, const char *a, const char *b, struct command_result *r)
 {
-	const char **argv = xreallocarray(NULL, dr->hargc + 3, sizeof *argv);
-	size_t i;
-	int rc;
-
-	for (i = 0; i < dr->hargc; i++)
-		argv[i] = dr->hargv[i];
-	argv[dr->hargc] = a;
-	argv[dr->hargc + 1] = b;
-	argv[dr->hargc + 2] = NULL;
-	rc = command_run(argv, dr->user, HELPER_TIMEOUT_MS, r);
-	free(argv);
-	return rc;
+	return helperline_run(&dr->hl, dr->user, HELPER_TIMEOUT_MS, a, b, r);
 }
 
 /* The first line of s, for a message. */
@@ -87,31 +36,33 @@ dr_first_line(const char *s)
 void
 check_helper(struct doctor *dr)
 {
-	const struct squid_directive *d = &dr->sc->d[dr->ext];
-	const char *path = dr->hargv[0];
+	const struct squid_directive *d = &dr->sc->d[dr->hl.ext];
+	const char *path = dr->hl.argv[0];
 	struct command_result r;
 
 	if (dr_run_helper(dr, "--check", NULL, &r) == -1)
 		fatal("running %s", path);
 	if (r.status == COMMAND_NOT_RUN || r.status == COMMAND_NO_USER) {
-		dr_found(dr, CHECK_HELPER, FOUND_FAIL, d, xasprintf("install the helper there "
-		    "(apt-get install squid-kpoint-acl), or write its path in this line"),
-		    "%s cannot be run as %s: %s (so its list is not checked)", path, dr->user,
-		    r.status == COMMAND_NO_USER ? "no such user" : strerror(r.error));
+		dr_fix(dr_found(dr, CHECK_HELPER, FOUND_FAIL, d, "%s cannot be run as %s: %s (so "
+		    "its list is not checked)", path, dr->user, r.status == COMMAND_NO_USER ? "no "
+		    "such user" : strerror(r.error)), "install the helper there (apt-get install "
+		    "squid-kpoint-acl), or write its path in this line");
 	} else if (!command_succeeded(&r)) {
 		char *why = dr_first_line(r.err[0] != '\0' ? r.err : r.out);
 
-		dr_found(dr, CHECK_HELPER, FOUND_OK, d, NULL, "%s runs as %s", path, dr->user);
-		dr_found(dr, CHECK_LIST, FOUND_FAIL, d, xasprintf("correct what it says, then check "
-		    "with `%s --check%s%s`", path, dr->hopts.config != NULL ? " -c " : "",
-		    dr->hopts.config != NULL ? dr->hopts.config : ""), "the helper fails closed "
-		    "(ERR to every request: no kPoint): %s", why);
+		dr_found(dr, CHECK_HELPER, FOUND_OK, d, "%s runs as %s", path, dr->user);
+		char *cmd = helperline_command(&dr->hl, "--check");
+
+		dr_fix(dr_found(dr, CHECK_LIST, FOUND_FAIL, d, "the helper fails closed (ERR to "
+		    "every request: no kPoint): %s", why), "correct what it says, then check with "
+		    "`%s`", cmd);
+		free(cmd);
 		free(why);
 	} else {
 		char *summary = dr_first_line(r.out);
 
-		dr_found(dr, CHECK_HELPER, FOUND_OK, d, NULL, "%s runs as %s", path, dr->user);
-		dr_found(dr, CHECK_LIST, FOUND_OK, NULL, NULL, "%s", summary);
+		dr_found(dr, CHECK_HELPER, FOUND_OK, d, "%s runs as %s", path, dr->user);
+		dr_found(dr, CHECK_LIST, FOUND_OK, NULL, "%s", summary);
 		free(summary);
 	}
 	command_result_free(&r);
@@ -120,14 +71,14 @@ check_helper(struct doctor *dr)
 void
 check_fields(struct doctor *dr)
 {
-	const struct squid_directive *d = &dr->sc->d[dr->ext];
+	const struct squid_directive *d = &dr->sc->d[dr->hl.ext];
 	char sent[256] = "", *p = sent;
 	struct fieldspec spec;
 	const char *errstr;
 	size_t i, n = 0;
 	bool same;
 
-	for (i = 2; i < d->nwords && d->word[i] != dr->hargv[0]; i++) {
+	for (i = 2; i < d->nwords && d->word[i] != dr->hl.argv[0]; i++) {
 		if (d->word[i][0] != '%')
 			continue;
 		p += snprintf(p, sizeof sent - (size_t)(p - sent), "%s%s", n++ > 0 ? "," : "",
@@ -135,9 +86,9 @@ check_fields(struct doctor *dr)
 		if (p >= sent + sizeof sent)
 			break;
 	}
-	if (fieldspec_parse(dr->hopts.fields, &spec, &errstr) == -1) {
-		dr_found(dr, CHECK_FIELDS, FOUND_FAIL, d, xasprintf("write `-f %s`", sent),
-		    "-f %s: %s", dr->hopts.fields, errstr);
+	if (fieldspec_parse(dr->hl.opts.fields, &spec, &errstr) == -1) {
+		dr_fix(dr_found(dr, CHECK_FIELDS, FOUND_FAIL, d,
+		    "-f %s: %s", dr->hl.opts.fields, errstr), "write `-f %s`", sent);
 		return;
 	}
 	/* field by field, never past either list: a short -f is a difference, not a read of
@@ -152,12 +103,12 @@ check_fields(struct doctor *dr)
 		p += len + (p[len] == ',');
 	}
 	if (same)
-		dr_found(dr, CHECK_FIELDS, FOUND_OK, NULL, NULL, "FORMAT sends %s, as the helper "
-		    "reads it (-f %s)", sent, dr->hopts.fields);
+		dr_found(dr, CHECK_FIELDS, FOUND_OK, NULL, "FORMAT sends %s, as the helper "
+		    "reads it (-f %s)", sent, dr->hl.opts.fields);
 	else
-		dr_found(dr, CHECK_FIELDS, FOUND_FAIL, d, xasprintf("give the helper `-f %s`, the "
-		    "fields FORMAT sends", sent), "FORMAT sends %s but the helper reads %s: it "
-		    "would judge one field as another", sent, dr->hopts.fields);
+		dr_fix(dr_found(dr, CHECK_FIELDS, FOUND_FAIL, d, "FORMAT sends %s but the helper "
+		    "reads %s: it would judge one field as another", sent, dr->hl.opts.fields),
+		    "give the helper `-f %s`, the fields FORMAT sends", sent);
 }
 
 /*
@@ -188,7 +139,7 @@ user_can_write(struct doctor *dr, const char *what, const char *dir, bool *as_us
 static void
 found_not_as_user(struct doctor *dr, enum check c, const char *what, bool ok)
 {
-	dr_found(dr, c, FOUND_WARN, &dr->sc->d[dr->ext], NULL, "%s: checked as the user running "
+	dr_found(dr, c, FOUND_WARN, &dr->sc->d[dr->hl.ext], "%s: checked as the user running "
 	    "--doctor, not as %s (run it as root to check as Squid's user): %s", what, dr->user,
 	    ok ? "writable" : "not writable");
 }
@@ -196,13 +147,13 @@ found_not_as_user(struct doctor *dr, enum check c, const char *what, bool ok)
 void
 check_log(struct doctor *dr)
 {
-	const char *path = dr->hopts.logpath;
+	const char *path = dr->hl.opts.logpath;
 	char *dir, *slash;
 	struct stat sb;
 	bool ok, as_user;
 
 	if (path == NULL) {
-		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "no decision log (no -l): "
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, "no decision log (no -l): "
 		    "nothing to write");
 		return;
 	}
@@ -215,35 +166,35 @@ check_log(struct doctor *dr)
 	if (!as_user)
 		found_not_as_user(dr, CHECK_DECISION_LOG, path, ok);
 	else if (ok)
-		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, NULL, "%s can write %s", dr->user,
+		dr_found(dr, CHECK_DECISION_LOG, FOUND_OK, NULL, "%s can write %s", dr->user,
 		    path);
 	else
-		dr_found(dr, CHECK_DECISION_LOG, FOUND_FAIL, &dr->sc->d[dr->ext], xasprintf("run "
-		    "`chown %s %s`", dr->user, stat(path, &sb) == 0 ? path : dir), "%s (Squid's "
-		    "cache_effective_user) cannot write %s: the helper runs without its decision "
-		    "log, and no refused or scanned kPoint request is logged", dr->user, path);
+		dr_fix(dr_found(dr, CHECK_DECISION_LOG, FOUND_FAIL, &dr->sc->d[dr->hl.ext], "%s "
+		    "(Squid's cache_effective_user) cannot write %s: the helper runs without its "
+		    "decision log, and no refused or scanned kPoint request is logged", dr->user,
+		    path), "run `chown %s %s`", dr->user, stat(path, &sb) == 0 ? path : dir);
 	free(dir);
 }
 
 void
 check_metrics(struct doctor *dr)
 {
-	const char *dir = dr->hopts.metrics;
+	const char *dir = dr->hl.opts.metrics;
 	bool ok, as_user;
 
 	if (dir == NULL) {
-		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, NULL, "no --metrics: nothing to write");
+		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, "no --metrics: nothing to write");
 		return;
 	}
 	ok = user_can_write(dr, NULL, dir, &as_user);
 	if (!as_user)
 		found_not_as_user(dr, CHECK_METRICS, dir, ok);
 	else if (ok)
-		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, NULL, "%s can write its metrics in %s",
+		dr_found(dr, CHECK_METRICS, FOUND_OK, NULL, "%s can write its metrics in %s",
 		    dr->user, dir);
 	else
-		dr_found(dr, CHECK_METRICS, FOUND_FAIL, &dr->sc->d[dr->ext], xasprintf("run "
-		    "`setfacl -m u:%s:rwx %s`", dr->user, dir), "%s (Squid's cache_effective_user) "
-		    "cannot write %s: the helpers keep no metrics, and the monitoring sees none",
+		dr_fix(dr_found(dr, CHECK_METRICS, FOUND_FAIL, &dr->sc->d[dr->hl.ext], "%s (Squid's "
+		    "cache_effective_user) cannot write %s: the helpers keep no metrics, and the "
+		    "monitoring sees none", dr->user, dir), "run `setfacl -m u:%s:rwx %s`",
 		    dr->user, dir);
 }

@@ -1,9 +1,10 @@
 /*
  * doctor_int: what --doctor's checks share, private to doctor*.c. Each check adds findings
- * (dr_found) about the configuration Squid applied; doctor.c runs them in the order a request
- * meets them and writes the report. doctor_helper.c: the helper Squid runs (helper, list,
- * fields) and its decision log; doctor_access.c: http_access; doctor_adapt.c: ICAP and eCAP;
- * doctor_bump.c: SslBump and the advisories.
+ * (dr_found, doctor_common.c) about the configuration Squid applied; doctor.c, the driver,
+ * runs its table of checks in the order a request meets them and writes the report.
+ * doctor_helper.c: the helper Squid runs (helper, list, fields) and its decision log;
+ * doctor_access.c: http_access; doctor_adapt.c: ICAP and eCAP; doctor_bump.c: SslBump and the
+ * advisories. None of them includes doctor.h or calls the driver: no cycle.
  */
 #ifndef KP_DOCTOR_INT_H
 #define KP_DOCTOR_INT_H
@@ -12,7 +13,7 @@
 #include <stddef.h>
 
 #include "command.h"
-#include "options.h"
+#include "helperline.h"
 #include "squidacl.h"
 #include "squidconf.h"
 
@@ -55,10 +56,7 @@ struct finding {
 struct doctor {
 	const struct squidconf	*sc;
 	struct acltable		 acls;
-	size_t			 ext;		/* the external_acl_type running the helper */
-	char			**hargv;	/* the helper's command line, NULL-terminated */
-	size_t			 hargc;
-	struct options		 hopts;		/* that line, read as the helper reads it */
+	struct helperline	 hl;		/* the helper's own line */
 	const char		*user;		/* Squid's cache_effective_user */
 	struct allowlist	*list;		/* the helper's list (built-in if it does not load) */
 	bool			 have_rule;	/* kPoint's http_access allow rule exists: */
@@ -68,16 +66,14 @@ struct doctor {
 };
 
 /*
- * Add a finding: check c's verdict v about directive d (NULL: none in particular), the fix (a
- * string the finding now owns; NULL: nothing to do) and the problem, formatted.
+ * The findings' builder. dr_found adds check c's verdict v about directive d (NULL: none in
+ * particular), its problem formatted, and returns it; dr_fix gives it its fix, formatted (a
+ * finding with none has nothing to do). The pointer is good until the next dr_found.
  */
-void dr_found(struct doctor *dr, enum check c, enum finding_verdict v,
-    const struct squid_directive *d, char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-/* Is d the directive name? Does d name w among its words from index from on? */
-bool dr_is(const struct squid_directive *d, const char *name);
-bool dr_has_word(const struct squid_directive *d, size_t from, const char *w);
+struct finding *dr_found(struct doctor *dr, enum check c, enum finding_verdict v,
+    const struct squid_directive *d, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void dr_fix(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * What a fix moves to put directive i before directive anchor: i itself when both are in one
@@ -86,11 +82,11 @@ bool dr_has_word(const struct squid_directive *d, size_t from, const char *w);
 const char *dr_movable(const struct doctor *dr, size_t i, size_t anchor);
 
 /*
- * The fix that puts directive i before directive anchor: "move `I` above `ANCHOR`"; when the
- * anchor is inside an if-block (a worker's own lines), above that whole block, for a move into
- * it would take i away from the other workers. A new string.
+ * Give f the fix that puts directive i before directive anchor: "move `I` above `ANCHOR`";
+ * when the anchor is inside an if-block (a worker's own lines), above that whole block, for a
+ * move into it would take i away from the other workers.
  */
-char *dr_move_above(const struct doctor *dr, size_t i, size_t anchor);
+void dr_fix_move_above(struct finding *f, const struct doctor *dr, size_t i, size_t anchor);
 
 /* Acl predicates, for dr_acl_named and dr_rule_names: the helper's external acl; its note
    with the value arg; an acl of the type and one value in arg ("at_step SslBump1"). */
@@ -104,14 +100,10 @@ const char *dr_acl_named(const struct doctor *dr, dr_pred *pred, const char *arg
 bool dr_rule_names(const struct doctor *dr, const struct squid_directive *d, size_t from,
     dr_pred *pred, const char *arg);
 
-/* The external_acl_type that runs ext_kpoint_acl: sets dr->ext, hargv, hopts; false if none. */
-bool dr_find_helper(struct doctor *dr);
 /* Run the helper's own line with a and b (NULL: none) appended, as Squid's user. */
 int dr_run_helper(struct doctor *dr, const char *a, const char *b, struct command_result *r);
 /* The first line of s, a new string. */
 char *dr_first_line(const char *s);
-/* Does a port directive intercept (intercept or tproxy)? */
-bool dr_intercepting(const struct squid_directive *d);
 
 void check_helper(struct doctor *dr);
 void check_fields(struct doctor *dr);

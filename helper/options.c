@@ -56,7 +56,8 @@ set_error(struct options *o, bool keep_first, const char *fmt, ...)
 static const char *const mode_flag[] = {
 	[MODE_SERVE] = "", [MODE_CHECK] = "--check", [MODE_DUMP] = "--dump",
 	[MODE_EMIT] = "--emit", [MODE_EXPLAIN] = "--explain", [MODE_VERIFY] = "--verify",
-	[MODE_DOCTOR] = "--doctor", [MODE_CLOUDFRONT] = "--cloudfront", [MODE_HELP] = "--help", [MODE_VERSION] = "--version",
+	[MODE_DOCTOR] = "--doctor", [MODE_CLOUDFRONT] = "--cloudfront", [MODE_HELP] = "--help",
+	[MODE_VERSION] = "--version",
 };
 
 /* One mode at a time: a second one is a fault, said with both flags (the first one stays). */

@@ -482,7 +482,7 @@ squidconf_workers(const struct squidconf *sc)
 	size_t i;
 
 	for (i = 0; i < sc->n; i++)
-		if (strcmp(sc->d[i].word[0], "workers") == 0 && sc->d[i].nwords == 2) {
+		if (squid_directive_is(&sc->d[i], "workers") && sc->d[i].nwords == 2) {
 			char *end;
 			unsigned long w = strtoul(sc->d[i].word[1], &end, 10);
 
@@ -490,4 +490,52 @@ squidconf_workers(const struct squidconf *sc)
 				n = w;
 		}
 	return (unsigned)n;
+}
+
+const char *
+squidconf_effective_user(const struct squidconf *sc)
+{
+	const char *user = sc->default_user != NULL ? sc->default_user : "nobody";
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		if (squid_directive_is(&sc->d[i], "cache_effective_user") && sc->d[i].nwords > 1)
+			user = sc->d[i].word[1];
+	return user;
+}
+
+bool
+squid_directive_is(const struct squid_directive *d, const char *name)
+{
+	return strcmp(d->word[0], name) == 0;
+}
+
+bool
+squid_directive_has_word(const struct squid_directive *d, size_t from, const char *w)
+{
+	size_t i;
+
+	for (i = from; i < d->nwords; i++)
+		if (strcmp(d->word[i], w) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_port(const struct squid_directive *d)
+{
+	return squid_directive_is(d, "http_port") || squid_directive_is(d, "https_port");
+}
+
+bool
+squid_port_intercepts(const struct squid_directive *d)
+{
+	return is_port(d) && (squid_directive_has_word(d, 2, "intercept") ||
+	    squid_directive_has_word(d, 2, "tproxy"));
+}
+
+bool
+squid_port_bumps(const struct squid_directive *d)
+{
+	return is_port(d) && squid_directive_has_word(d, 2, "ssl-bump");
 }

@@ -73,6 +73,19 @@ int squidconf_read(const char *squid, const char *conf, unsigned kid, unsigned t
 /* The workers the configuration asks for (the last "workers N"); 1 when it says nothing. */
 unsigned squidconf_workers(const struct squidconf *sc);
 
+/* Squid's user: the last cache_effective_user, else the one Squid was built with, else nobody. */
+const char *squidconf_effective_user(const struct squidconf *sc);
+
+/* Is d the directive name ("http_access")? */
+bool squid_directive_is(const struct squid_directive *d, const char *name);
+
+/* Is w one of d's words from index from on? */
+bool squid_directive_has_word(const struct squid_directive *d, size_t from, const char *w);
+
+/* Is d a port (http_port, https_port) that intercepts (intercept, tproxy)? that bumps? */
+bool squid_port_intercepts(const struct squid_directive *d);
+bool squid_port_bumps(const struct squid_directive *d);
+
 /*
  * The part that reads Squid's report: fill sc->d and sc->file from the text "squid -k parse"
  * wrote (len bytes). For tests and fuzzing; squidconf_read calls it. Returns 0, or -1 with

@@ -171,6 +171,50 @@ START_TEST(rules_on_kpoint)
 }
 END_TEST
 
+/* What the doctor's checks ask of a directive and of the configuration, answered here. */
+START_TEST(directive_questions)
+{
+	static const char r[] =
+	    T "Processing Configuration File: /etc/squid/squid.conf (depth 0)\n"
+	    T "Processing: workers 3\n"
+	    T "Processing: http_port 3128 ssl-bump tls-cert=/x.pem\n"
+	    T "Processing: https_port 3130 intercept ssl-bump tls-cert=/x.pem\n"
+	    T "Processing: http_port 3129 tproxy\n"
+	    T "Processing: acl intercept src 10.0.0.0/8\n"
+	    T "Processing: cache_effective_user squid\n"
+	    T "Processing: if 2 = 2\n"
+	    T "Processing: http_access deny CONNECT !SSL_ports\n"
+	    T "Processing: endif\n"
+	    T "Processing: workers 0\n"
+	    T "Processing: cache_effective_user proxy\n";
+	struct squidconf sc;
+
+	memset(&sc, 0, sizeof sc);
+	ck_assert_int_eq(squidconf_parse_report(r, sizeof r - 1, &sc), 0);
+	ck_assert_uint_eq(sc.n, 9);
+	ck_assert(squid_directive_is(&sc.d[1], "http_port"));
+	ck_assert(!squid_directive_is(&sc.d[1], "http_por"));
+	ck_assert(squid_port_bumps(&sc.d[1]) && !squid_port_intercepts(&sc.d[1]));
+	ck_assert(squid_port_bumps(&sc.d[2]) && squid_port_intercepts(&sc.d[2]));
+	ck_assert(!squid_port_bumps(&sc.d[3]) && squid_port_intercepts(&sc.d[3]));
+	/* an acl named like a port option is no port */
+	ck_assert(!squid_port_intercepts(&sc.d[4]) && squid_directive_has_word(&sc.d[4], 1,
+	    "intercept") && !squid_directive_has_word(&sc.d[4], 2, "intercept"));
+	/* inside an if-block: the block's line, as Squid expanded it */
+	ck_assert_str_eq(sc.d[6].if_text, "if 2 = 2");
+	ck_assert_ptr_null(sc.d[5].if_text);
+	ck_assert_ptr_null(sc.d[7].if_text);
+	/* "workers 0" is no count of workers: the last good one stands */
+	ck_assert_uint_eq(squidconf_workers(&sc), 3);
+	ck_assert_str_eq(squidconf_effective_user(&sc), "proxy");
+	squidconf_free(&sc);
+	memset(&sc, 0, sizeof sc);	/* nothing applied */
+	ck_assert_uint_eq(squidconf_workers(&sc), 1);
+	ck_assert_str_eq(squidconf_effective_user(&sc), "nobody");
+	squidconf_free(&sc);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -182,6 +226,7 @@ suite(void)
 	tcase_add_test(tc, broken_reports);
 	tcase_add_test(tc, version_and_user);
 	tcase_add_test(tc, rules_on_kpoint);
+	tcase_add_test(tc, directive_questions);
 	suite_add_tcase(s, tc);
 	return s;
 }
