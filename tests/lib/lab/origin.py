@@ -70,7 +70,10 @@ LOG_LOCK = threading.Lock()
 MEDIA = None	# --media DIR
 MEDIA_TYPES = {".mp4": "video/mp4", ".mp3": "audio/mpeg", ".m3u8": "application/vnd.apple.mpegurl",
                ".ts": "video/mp2t", ".m4s": "video/iso.segment", ".mpd": "application/dash+xml",
-               ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".png": "image/png"}
+               ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".png": "image/png",
+               # the types S3 and CloudFront really send for media they were not told about:
+               # binary/octet-stream, and none at all ("": no Content-Type header)
+               ".bo": "binary/octet-stream", ".nt": ""}
 
 
 def media_file(name):
