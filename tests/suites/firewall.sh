@@ -301,11 +301,11 @@ cat > "$TMP/restart.sh" <<SH
 exec dnsmasq --no-resolv --no-hosts --port 53 --listen-address 127.0.0.1 --bind-interfaces \
     --server=127.0.0.1#5353 --pid-file="$TMP/front.pid" --conf-file="$TMP/etc/kpoint-dnsmasq.conf"
 SH
-# fwsync [options]: the sync as the package's path unit would run it on a firewall
+# fwsync: the sync as the package's path unit would run it on a firewall
 fwsync() {
 	timeout 60 sh "$TOP_SRCDIR/helper/ext_kpoint_acl-sync" --no-squid --list "$TMP/etc/kpoint.conf" \
 	    --nft "$TMP/etc/kpoint.nft" --dnsmasq "$TMP/etc/kpoint-dnsmasq.conf" \
-	    --dnsmasq-restart "sh $TMP/restart.sh" --helper "$HELPER" --settle 0 "$@" \
+	    --dnsmasq-restart "sh $TMP/restart.sh" --helper "$HELPER" --settle 0 \
 	    2> "$TMP/sync.err"
 	local rc=$?
 	sed 's/^/  /' "$TMP/sync.err"
