@@ -27,7 +27,7 @@
 trap 'lab_stop; cleanup_tmp' EXIT
 
 missing=$(browser_missing)
-[ -z "$missing" ] || { echo "SKIP: no $missing (tests/setup.sh installs them)"; exit 77; }
+[ -z "$missing" ] || { echo "SKIP: lacking $missing (tests/setup.sh installs them)"; exit 77; }
 lab_need_tls
 
 # The media: 12 s of H.264/AAC with a keyframe every 2 s, progressive (moov first) and as HLS.

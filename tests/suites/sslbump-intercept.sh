@@ -109,9 +109,9 @@ check "access.log: the forged SNI refused by the host-forgery check (409)" \
 # chromium with no proxy: its own resolver rules give the lab's names their addresses, and the
 # REDIRECT rules above send its connections to port 443 to Squid, as a LAN's router would.
 if [ -n "$browser" ]; then
-	# under CI every part must run (tests/setup.sh installs all of it)
-	if [ "${CI:-}" = true ]; then fail "browser part: no $browser"
-	else echo "  browser part skipped: no $browser (tests/setup.sh installs them)"; fi
+	# as browser.sh skips: tests/setup.sh installs all of it (make distcheck's tree has no
+	# npm packages; under CI, browser.sh's own skip fails the run)
+	echo "  browser part skipped, lacking: $browser (tests/setup.sh installs them)"
 else
 	browser_trust
 	check "chromium's NSS store trusts the lab's two CAs" "$?" 0
