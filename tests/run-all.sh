@@ -6,10 +6,12 @@
 #     then static analysis of every C file (cppcheck: warning, performance, portability), of
 #     every shell script (ShellCheck: warnings and errors) and of the layers (make
 #     check-layers: no include points up)
-#  2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
+#  2. the suites that drive the helper and the doctor, built with AddressSanitizer and
+#     UndefinedBehaviorSanitizer (build-asan/; make check-asan: tests/Makefile.inc says which)
 #  3. the binary's stream and reload tests under valgrind: zero findings
 #  4. libFuzzer on the request path and the list loader, FUZZ_SECONDS (60) each
-#  5. make distcheck: the release tarball builds out of tree and passes the suite
+#  5. make distcheck: the release tarball builds out of tree and passes the unit tests and the
+#     suites that read what it ships (make distcheck-release)
 #  6. the Debian package: build, lintian, install, squid -k parse, purge (tests/suites/package.sh)
 #  7. the Squid-facing tests (emit, integration, sslbump, sslbump-intercept, doctor,
 #     doctor-live, sync, scanner, browser) and the demo's checks again, against Squid 6.13 and against Squid 7.7
@@ -43,10 +45,10 @@ ci_skipped() {
 	grep -E '^SKIP:' "$1" | sed 's/^/    /'
 }
 
-# suite NAME DIR: make check in DIR; count it; show the failures' logs.
+# suite NAME DIR [TARGET]: make check (or TARGET) in DIR; count it; show the failures' logs.
 suite() {
 	echo "== $1"
-	if make -C "$2" -j"$jobs" check > "$2/check.out" 2>&1; then
+	if make -C "$2" -j"$jobs" "${3:-check}" > "$2/check.out" 2>&1; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
@@ -114,7 +116,7 @@ fi
 mkdir -p build-asan
 if (cd build-asan && "$TOP/configure" -q --enable-werror --enable-sanitizers &&
     make -j"$jobs" > build.out 2>&1); then
-	suite "tests under AddressSanitizer + UndefinedBehaviorSanitizer" build-asan
+	suite "tests under AddressSanitizer + UndefinedBehaviorSanitizer" build-asan check-asan
 else
 	echo "== sanitizer build FAILED"; tail -n 30 build-asan/build.out; failed=$((failed + 1))
 fi
@@ -146,7 +148,7 @@ echo "== fuzzing (tests/fuzz/run.sh)"
 if bash tests/fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== make distcheck"
-if make -C build -j"$jobs" distcheck > build/distcheck.out 2>&1; then
+if make -C build -j"$jobs" distcheck-release > build/distcheck.out 2>&1; then
 	passed=$((passed + 1))
 	grep -E 'ready for distribution' build/distcheck.out | sed 's/^/  /'
 else
