@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cdnranges.h"
+#include "emit.h"
 #include "xalloc.h"
 
 /* Sort order: IPv4 first, then by address, then the shorter prefix first. */
@@ -183,23 +184,21 @@ cdn_ranges_refuse(const struct cdn_ranges *next, const struct cdn_ranges *prev, 
 	return NULL;
 }
 
+/* One family's set, through emit's own nft form: its prefixes as text. */
 static void
 nft_elements(FILE *out, const char *set, const struct cidr *v, size_t n)
 {
+	char **text = xreallocarray(NULL, n + 1, sizeof *text);
 	size_t i;
 
-	fprintf(out, "flush set inet filter %s\n", set);
-	if (n == 0)
-		return;
-	fprintf(out, "add element inet filter %s {", set);
 	for (i = 0; i < n; i++) {
-		char buf[CIDR_TEXT_MAX];
-
-		cidr_format(&v[i], buf, sizeof buf);
-		fprintf(out, "%s%s%s", i == 0 ? " " : ",", i > 0 && i % 4 == 0 ? "\n\t" :
-		    i == 0 ? "" : " ", buf);
+		text[i] = xmalloc(CIDR_TEXT_MAX);
+		cidr_format(&v[i], text[i], CIDR_TEXT_MAX);
 	}
-	fprintf(out, " }\n");
+	emit_nft_fill(out, set, text, n);
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
 }
 
 int
@@ -210,11 +209,8 @@ cdn_ranges_emit_nft(const struct cdn_ranges *r, const char *source, FILE *out)
 	    "# CloudFront's viewer edges (service CLOUDFRONT, region GLOBAL) from ip-ranges.json\n"
 	    "# syncToken %lld (%s): %zu IPv4 and %zu IPv6 prefixes. Replaces the sets whole, in one\n"
 	    "# transaction (nft -f). The kPoint chain (ext_kpoint_acl --emit nft) admits them on\n"
-	    "# kPoint's ports.\n"
-	    "table inet filter {\n"
-	    "\tset kpoint_cdn_v4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t}\n"
-	    "\tset kpoint_cdn_v6 {\n\t\ttype ipv6_addr\n\t\tflags interval\n\t}\n"
-	    "}\n", source, r->sync_token, r->created, r->n4, r->n6);
+	    "# kPoint's ports.\n", source, r->sync_token, r->created, r->n4, r->n6);
+	emit_nft_cdn_sets(out);
 	nft_elements(out, "kpoint_cdn_v4", r->net, r->n4);
 	nft_elements(out, "kpoint_cdn_v6", r->net + r->n4, r->n6);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;

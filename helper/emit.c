@@ -103,9 +103,24 @@ nft_declare(FILE *out, const char *name, const char *type, const char *flags)
 	    strstr(flags, "timeout") != NULL ? "\t\ttimeout " EMIT_LEARNED_TIMEOUT "\n" : "");
 }
 
-/* Empty a set and fill it, in the file's one transaction. */
+/* CloudFront's range sets, as --emit nft and --cloudfront both declare them. */
 static void
-nft_fill(FILE *out, const char *name, char **elems, size_t n)
+nft_declare_cdn(FILE *out)
+{
+	nft_declare(out, "kpoint_cdn_v4", "ipv4_addr", "interval");
+	nft_declare(out, "kpoint_cdn_v6", "ipv6_addr", "interval");
+}
+
+void
+emit_nft_cdn_sets(FILE *out)
+{
+	fprintf(out, "table inet filter {\n");
+	nft_declare_cdn(out);
+	fprintf(out, "}\n");
+}
+
+void
+emit_nft_fill(FILE *out, const char *name, char *const *elems, size_t n)
 {
 	size_t i;
 
@@ -154,12 +169,11 @@ emit_nft(const struct allowlist *al, FILE *out)
 	nft_declare(out, "kpoint_ports", "inet_service", "interval");
 	nft_declare(out, "kpoint_dns_v4", "ipv4_addr", "dynamic, timeout");
 	nft_declare(out, "kpoint_dns_v6", "ipv6_addr", "dynamic, timeout");
-	nft_declare(out, "kpoint_cdn_v4", "ipv4_addr", "interval");
-	nft_declare(out, "kpoint_cdn_v6", "ipv6_addr", "interval");
+	nft_declare_cdn(out);
 	fprintf(out, "\tchain kpoint_out {\n\t}\n}\n");
-	nft_fill(out, "kpoint_v4", v4, n4);
-	nft_fill(out, "kpoint_v6", v6, n6);
-	nft_fill(out, "kpoint_ports", ports, nr);
+	emit_nft_fill(out, "kpoint_v4", v4, n4);
+	emit_nft_fill(out, "kpoint_v6", v6, n6);
+	emit_nft_fill(out, "kpoint_ports", ports, nr);
 	/* a learned address in use stays: each new connection restarts its timeout */
 	fprintf(out, "flush chain inet filter kpoint_out\n"
 	    "table inet filter {\n\tchain kpoint_out {\n"

@@ -30,4 +30,13 @@ extern const char emit_formats[];
  */
 int emit_list(const struct allowlist *al, const char *format, FILE *out, const char **errstr);
 
+/*
+ * The pieces of nftables input that --cloudfront shares with --emit nft: CloudFront's two
+ * range sets, kpoint_cdn_v4 and kpoint_cdn_v6, declared in "table inet filter" as --emit nft
+ * declares them; and "flush set" then "add element" of the n elements (nothing added when n
+ * is 0), so that one "nft -f" replaces a set whole.
+ */
+void emit_nft_cdn_sets(FILE *out);
+void emit_nft_fill(FILE *out, const char *set, char *const *elems, size_t n);
+
 #endif
