@@ -232,10 +232,10 @@ struct worker_view {
 /*
  * One list of findings from every worker's: a finding all workers share is said once, as it
  * is; one that only some have names them ("workers 1, 3: ..."). A worker without the helper
- * gets a FAIL of its own. Returns the merged findings (*nf).
+ * (with_helper of them have it) gets a FAIL of its own. Returns the merged findings (*nf).
  */
 static struct finding *
-merge(const struct worker_view *w, unsigned workers, size_t *nf)
+merge(const struct worker_view *w, unsigned workers, unsigned with_helper, size_t *nf)
 {
 	struct finding *out = NULL;
 	size_t n = 0, i;
@@ -260,7 +260,7 @@ merge(const struct worker_view *w, unsigned workers, size_t *nf)
 			const struct finding *f = &w[k].f[i];
 			char who[256];
 			size_t used = 0, j;
-			unsigned have = 0, runs = 0;
+			unsigned have = 0;
 			bool said = false;
 
 			/* said already, for an earlier worker? */
@@ -272,7 +272,6 @@ merge(const struct worker_view *w, unsigned workers, size_t *nf)
 			for (m = 0; m < workers; m++) {
 				bool has = false;
 
-				runs += w[m].helper;
 				for (j = 0; j < w[m].nf && !has; j++)
 					has = same_finding(f, &w[m].f[j]);
 				if (has) {
@@ -285,7 +284,7 @@ merge(const struct worker_view *w, unsigned workers, size_t *nf)
 			}
 			out = xreallocarray(out, n + 1, sizeof *out);
 			out[n] = *f;
-			out[n].problem = have == runs ? xstrdup(f->problem) :
+			out[n].problem = have == with_helper ? xstrdup(f->problem) :
 			    xasprintf("worker%s %s: %s", have > 1 ? "s" : "", who, f->problem);
 			out[n].directive = f->directive != NULL ? xstrdup(f->directive) : NULL;
 			out[n].fix = f->fix != NULL ? xstrdup(f->fix) : NULL;
@@ -351,7 +350,7 @@ doctor_run(const struct doctor_options *o, FILE *out)
 	if (with_helper == 0) {
 		rc = cannot_check(o, &sc, 0);
 	} else {
-		f = merge(w, workers, &nf);
+		f = merge(w, workers, with_helper, &nf);
 		rc = report(f, nf, &sc, workers, applied, o, out);
 		findings_free(f, nf);
 	}

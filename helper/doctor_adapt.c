@@ -157,9 +157,9 @@ check_adaptation(struct doctor *dr)
 	for (i = 0; i < norphans; i++)
 		if (!used[i])
 			dr_fix(dr_found(dr, CHECK_ADAPTATION, FOUND_FAIL, &sc->d[orphan[i]],
-			    "kPoint's exemption names `%s`, which is no service: it exempts nothing"
-			    , sc->d[orphan[i]].word[1]), "rename `%s` to the name of your %s "
-			    "service in %s", sc->d[orphan[i]].word[1],
+			    "kPoint's exemption names `%s`, which is no service: it exempts "
+			    "nothing", sc->d[orphan[i]].word[1]), "rename `%s` to the name of your "
+			    "%s service in %s", sc->d[orphan[i]].word[1],
 			    vector_names[orphan_vector(dr, &sc->d[orphan[i]])],
 			    squidconf_file_of(sc, &sc->d[orphan[i]])->path);
 	if (nnames == 0)

@@ -162,10 +162,10 @@ check_bump_acls(struct doctor *dr, const struct entries *want, const char *names
 		cmd = helperline_command(&dr->hl, "--emit sslbump");
 		dr_fix(dr_found(dr, CHECK_BUMP_ACLS, FOUND_FAIL, &sc->d[first], "%s is stale: %zu "
 		    "entr%s the list no longer has%s%s%s, %zu entr%s of the list missing%s%s%s",
-		    file, extra, extra == 1 ? "y" : "ies", x != NULL ? " (`" : "", x != NULL ? x :
-		    "", x != NULL ? "`)" : "", missing, missing == 1 ? "y" : "ies", m != NULL ? " "
-		    "(`" : "", m != NULL ? m : "", m != NULL ? "`)" : ""), "run `%s > %s && squid "
-		    "-k reconfigure`", cmd, file);
+		    file, extra, extra == 1 ? "y" : "ies", x != NULL ? " (`" : "",
+		    x != NULL ? x : "", x != NULL ? "`)" : "", missing, missing == 1 ? "y" : "ies",
+		    m != NULL ? " (`" : "", m != NULL ? m : "", m != NULL ? "`)" : ""),
+		    "run `%s > %s && squid -k reconfigure`", cmd, file);
 		free(cmd);
 	} else {
 		dr_found(dr, CHECK_BUMP_ACLS, FOUND_OK, NULL, "%s holds exactly what the list "
