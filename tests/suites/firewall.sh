@@ -146,7 +146,7 @@ check "video.other.example, a CNAME to d8.cloudfront.net: not admitted by name" 
 t0=$(date +%s)
 check "t1.kpoint.com: admitted" "$(get "http://t1.kpoint.com:443/")" 200
 ok=0
-for _ in 1 2 3 4 5; do	# in use for 5 s: each connection restarts the 3 s
+for _ in 1 2 3 4 5; do	# the scenario is time passing in use: 5 s, each connection restarting the 3 s
 	sleep 1
 	[ "$(get "http://$N.8:1935/")" = 200 ] && ok=$((ok + 1))
 done
@@ -296,8 +296,12 @@ wait "$FRONT" 2> /dev/null
 nft flush ruleset
 mkdir -p "$TMP/etc"
 cp "$TOP_SRCDIR/conf-snippets/kpoint.conf" "$TMP/etc/kpoint.conf"
+# (the old dnsmasq is waited for, 10 s at most, until it has let go of port 53)
 cat > "$TMP/restart.sh" <<SH
-[ -s "$TMP/front.pid" ] && kill \$(cat "$TMP/front.pid") && sleep 0.5
+if [ -s "$TMP/front.pid" ] && pid=\$(cat "$TMP/front.pid") && kill "\$pid"; then
+	i=0
+	while kill -0 "\$pid" 2> /dev/null && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+fi
 exec dnsmasq --no-resolv --no-hosts --port 53 --listen-address 127.0.0.1 --bind-interfaces \
     --server=127.0.0.1#5353 --pid-file="$TMP/front.pid" --conf-file="$TMP/etc/kpoint-dnsmasq.conf"
 SH
